@@ -1,0 +1,44 @@
+using ElectionFunctions.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace ElectionFunctions.Classification;
+
+/// <summary>reports-intake → classify → reports-route. Idempotent: a redelivered message classifies nothing twice.</summary>
+public sealed partial class ClassifyHandler(Classifier classifier, ReportStore reports, WorkQueues queues, ProcessingFailures failures, ILogger<ClassifyHandler> logger)
+{
+    public const string Stage = "classification";
+
+    public async Task HandleAsync(string message, CancellationToken cancellationToken)
+    {
+        var reportId = WorkQueues.Parse(message).ReportId;
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["ReportId"] = reportId });
+        try
+        {
+            var stored = await reports.UpdateAsync(reportId, d => d.Status == ReportStatus.Received
+                ? d with { Status = ReportStatus.Classified, Classification = classifier.Classify(d.Report) }
+                : null, cancellationToken).ConfigureAwait(false);
+            if (stored is null)
+            {
+                LogUnknown(logger, reportId);
+                return;
+            }
+            // Also when it was classified before: the earlier attempt may have stopped before this enqueue.
+            if (stored.Value.Status == ReportStatus.Classified)
+            {
+                await queues.EnqueueAsync(QueueNames.Route, reportId, cancellationToken).ConfigureAwait(false);
+                LogClassified(logger, reportId, string.Join(",", stored.Value.Classification!.Categories), stored.Value.Classification.Severity);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await failures.RecordAttemptAsync(reportId, Stage, e, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Report {ReportId} not found; message dropped")]
+    private static partial void LogUnknown(ILogger logger, string reportId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Report {ReportId} classified: {Categories}, severity {Severity}")]
+    private static partial void LogClassified(ILogger logger, string reportId, string categories, string severity);
+}

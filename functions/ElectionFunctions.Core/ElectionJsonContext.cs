@@ -1,0 +1,28 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ElectionFunctions.Intake;
+using ElectionFunctions.Reporting;
+using ElectionFunctions.Routing;
+
+namespace ElectionFunctions;
+
+/// <summary>Source-generated serialization for everything on the hot paths (intake, queues, Cosmos, agency messages).</summary>
+[JsonSourceGenerationOptions(
+    JsonSerializerDefaults.Web,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    AllowTrailingCommas = false,
+    ReadCommentHandling = JsonCommentHandling.Disallow)]
+[JsonSerializable(typeof(ReportSubmission))]
+[JsonSerializable(typeof(SubmitResponse))]
+[JsonSerializable(typeof(ReportStatusResponse))]
+[JsonSerializable(typeof(ReportDocument))]
+[JsonSerializable(typeof(ReportMessage))]
+[JsonSerializable(typeof(AgencyMessage))]
+[JsonSerializable(typeof(QueryPage<ReportDocument>))]
+[JsonSerializable(typeof(ElectionPackage))]
+[JsonSerializable(typeof(PackageManifest))]
+[JsonSerializable(typeof(PackageResult))]
+public sealed partial class ElectionJsonContext : JsonSerializerContext;
+
+/// <summary>The body of a Cosmos DB query page read through the stream API.</summary>
+public sealed record QueryPage<T>(IReadOnlyList<T> Documents);

@@ -1,0 +1,46 @@
+namespace ElectionFunctions.Intake;
+
+/// <summary>The native partner body (API.md, schemaVersion 1.0), also the normalised form of a report.</summary>
+public sealed record ReportSubmission
+{
+    public string? SchemaVersion { get; init; }
+    public string? ElectionId { get; init; }
+    public bool? FederalContest { get; init; }
+    public string? Title { get; init; }
+    public string? Narrative { get; init; }
+    public DateTimeOffset? ObservedAt { get; init; }
+    public Jurisdiction? Jurisdiction { get; init; }
+    public string? Tlp { get; init; }
+    public IReadOnlyList<string>? Recipients { get; init; }
+    public IReadOnlyList<string>? TargetedSystems { get; init; }
+    public IReadOnlyList<string>? Effects { get; init; }
+    public IReadOnlyList<string>? SuspectedForeignGovernments { get; init; }
+    public IReadOnlyList<NamedActor>? NamedActors { get; init; }
+    public IReadOnlyList<Indicator>? Indicators { get; init; }
+    public Contact? Contact { get; init; }
+    public string? PartnerReference { get; init; }
+}
+
+public sealed record Jurisdiction(string? State, string? CountyFips);
+
+public sealed record NamedActor(string? Name, string? Kind, string? Country, string? Role);
+
+public sealed record Indicator(string? Type, string? Value);
+
+public sealed record Contact(string? Name, string? Email, string? Phone);
+
+/// <summary>The 202 answer to a submission; the same bytes for a retried idempotent request.</summary>
+public sealed record SubmitResponse(string ReportId, string Status, string StatusUrl, string Sha256);
+
+/// <summary>What GET /api/reports/{id} answers (API.md).</summary>
+public sealed record ReportStatusResponse(
+    string ReportId,
+    string Status,
+    DateTimeOffset ReceivedAt,
+    string Sha256,
+    string? ElectionId,
+    IReadOnlyList<string> Categories,
+    string? Severity,
+    IReadOnlyList<Reason> Reasons,
+    IReadOnlyList<AgencyRouting> Routing,
+    string? FailureReason);

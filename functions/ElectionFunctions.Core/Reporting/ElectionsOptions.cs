@@ -1,0 +1,43 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ElectionFunctions.Reporting;
+
+/// <summary>The federal elections calendar (configuration section <c>Elections</c>).</summary>
+public sealed class ElectionsOptions
+{
+    public const string Section = "Elections";
+
+    /// <summary>Days after election day when the package is due (EO 13848 Sec. 1(a)).</summary>
+    [Range(1, 365)]
+    public int PackageDueDays { get; set; } = 45;
+
+    /// <summary>How far before election day an observation still belongs to that election when the partner gives no electionId.</summary>
+    [Range(1, 1000)]
+    public int AssignmentWindowDaysBefore { get; set; } = 365;
+
+    [MinLength(1)]
+    public List<Election> Calendar { get; set; } = [];
+
+    public Election? Find(string electionId) => Calendar.Find(e => string.Equals(e.Id, electionId, StringComparison.Ordinal));
+
+    /// <summary>The federal election whose window (from <see cref="AssignmentWindowDaysBefore"/> days before to the due date) holds the instant.</summary>
+    public Election? ForObservation(DateTimeOffset observedAt)
+    {
+        var day = DateOnly.FromDateTime(observedAt.UtcDateTime);
+        return Calendar
+            .Where(e => day >= e.Date.AddDays(-AssignmentWindowDaysBefore) && day <= e.Date.AddDays(PackageDueDays))
+            .OrderBy(e => e.Date)
+            .FirstOrDefault();
+    }
+}
+
+public sealed class Election
+{
+    [Required]
+    public string Id { get; set; } = "";
+    public DateOnly Date { get; set; }
+    /// <summary>general, primary, special or runoff.</summary>
+    public string Kind { get; set; } = "general";
+    /// <summary>USPS codes, or empty for every state.</summary>
+    public List<string> States { get; set; } = [];
+}

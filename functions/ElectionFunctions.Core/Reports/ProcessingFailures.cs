@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Logging;
+
+namespace ElectionFunctions;
+
+/// <summary>
+/// Keeps failures visible: each failed attempt records its error on the report, and a message that
+/// reaches the poison queue (after five dequeues) marks the report <c>failed</c> with that reason.
+/// </summary>
+public sealed partial class ProcessingFailures(ReportStore reports, ILogger<ProcessingFailures> logger)
+{
+    public async Task RecordAttemptAsync(string reportId, string stage, Exception error, CancellationToken cancellationToken)
+    {
+        LogAttemptFailed(logger, error, reportId, stage);
+        try
+        {
+            var message = $"{stage}: {error.GetType().Name}: {error.Message}";
+            await reports.UpdateAsync(reportId, d => d with { LastError = message }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The store may be the thing that failed; the message's retries still stand.
+            LogRecordFailed(logger, e, reportId);
+        }
+    }
+
+    /// <summary>Handles a message from <c>reports-intake-poison</c> or <c>reports-route-poison</c>.</summary>
+    public async Task MarkFailedAsync(string message, string stage, CancellationToken cancellationToken)
+    {
+        var reportId = Storage.WorkQueues.Parse(message).ReportId;
+        var stored = await reports.UpdateAsync(reportId, d => d.Status is ReportStatus.Routed or ReportStatus.Failed
+            ? null
+            : d with { Status = ReportStatus.Failed, FailureReason = $"{stage} failed five times; last error: {d.LastError ?? "unknown"}" },
+            cancellationToken).ConfigureAwait(false);
+        LogMarkedFailed(logger, reportId, stage, stored?.Value.Status);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Report {ReportId}: {Stage} attempt failed")]
+    private static partial void LogAttemptFailed(ILogger logger, Exception error, string reportId, string stage);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Report {ReportId}: could not record the failure")]
+    private static partial void LogRecordFailed(ILogger logger, Exception error, string reportId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Report {ReportId}: poisoned in {Stage}; status now {Status}")]
+    private static partial void LogMarkedFailed(ILogger logger, string reportId, string stage, string? status);
+}

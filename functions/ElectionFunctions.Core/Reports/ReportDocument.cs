@@ -1,0 +1,58 @@
+using System.Text.Json.Serialization;
+using ElectionFunctions.Intake;
+
+namespace ElectionFunctions;
+
+/// <summary>One report in Cosmos DB, container <c>reports</c>, partition key <c>/id</c>.</summary>
+public sealed record ReportDocument
+{
+    [JsonPropertyName("id")]
+    public required string Id { get; init; }
+    public required string PartnerId { get; init; }
+    public string? IdempotencyKey { get; init; }
+    public required string Status { get; init; }
+    public required DateTimeOffset ReceivedAt { get; init; }
+    public required string Sha256 { get; init; }
+    public required string BlobPath { get; init; }
+    public required string ContentType { get; init; }
+    public string? ElectionId { get; init; }
+    public required string Tlp { get; init; }
+    public required ReportSubmission Report { get; init; }
+    public ClassificationResult? Classification { get; init; }
+    public IReadOnlyList<AgencyRouting> Routing { get; init; } = [];
+    public IReadOnlyList<Reason> RoutingReasons { get; init; } = [];
+    public DateTimeOffset? RoutedAt { get; init; }
+    /// <summary>The last processing error, kept so a poisoned report says why it failed.</summary>
+    public string? LastError { get; init; }
+    public string? FailureReason { get; init; }
+}
+
+public static class ReportStatus
+{
+    public const string Received = "received";
+    public const string Classified = "classified";
+    public const string Routed = "routed";
+    public const string Failed = "failed";
+}
+
+/// <summary>Why a decision was taken: the rule's id and the field or text that triggered it.</summary>
+public sealed record Reason(string Rule, string Evidence);
+
+public sealed record ClassificationResult(
+    IReadOnlyList<string> Categories,
+    string Severity,
+    bool InScope,
+    IReadOnlyList<string> Signals,
+    IReadOnlyList<Reason> Reasons,
+    DateTimeOffset ClassifiedAt);
+
+public sealed record AgencyRouting(string Agency, string Status, DateTimeOffset? At);
+
+public static class RoutingStatus
+{
+    public const string Pending = "pending";
+    public const string Sent = "sent";
+}
+
+/// <summary>The only content of an internal queue message: handlers read the rest from Cosmos.</summary>
+public sealed record ReportMessage(string ReportId);

@@ -1,0 +1,86 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using ElectionFunctions.Storage;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Options;
+
+namespace ElectionFunctions;
+
+public sealed record Stored<T>(T Value, string ETag);
+
+/// <summary>
+/// Report documents in Cosmos DB through the stream API: our own source-generated JSON, and status
+/// codes instead of exceptions for the expected outcomes (409 on create, 404, 412 on a stale ETag).
+/// </summary>
+public sealed class ReportStore(CosmosClient client, IOptions<CosmosOptions> options)
+{
+    private readonly Container _container = client.GetContainer(options.Value.Database, options.Value.ReportsContainer);
+
+    /// <summary>Creates the document; false when one with that id exists (the idempotency check costs no extra write).</summary>
+    public async Task<bool> TryCreateAsync(ReportDocument document, CancellationToken cancellationToken)
+    {
+        using var content = Serialize(document);
+        using var response = await _container.CreateItemStreamAsync(content, new PartitionKey(document.Id), cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.Conflict) return false;
+        response.EnsureSuccessStatusCode();
+        return true;
+    }
+
+    public async Task<Stored<ReportDocument>?> ReadAsync(string id, CancellationToken cancellationToken)
+    {
+        using var response = await _container.ReadItemStreamAsync(id, new PartitionKey(id), cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound) return null;
+        response.EnsureSuccessStatusCode();
+        var document = await JsonSerializer.DeserializeAsync(response.Content, ElectionJsonContext.Default.ReportDocument, cancellationToken).ConfigureAwait(false);
+        return new Stored<ReportDocument>(document!, response.Headers.ETag);
+    }
+
+    /// <summary>Replaces the document if it is unchanged since <paramref name="etag"/>; false on a concurrent change (412).</summary>
+    public async Task<string?> TryReplaceAsync(ReportDocument document, string etag, CancellationToken cancellationToken)
+    {
+        using var content = Serialize(document);
+        using var response = await _container.ReplaceItemStreamAsync(content, document.Id, new PartitionKey(document.Id),
+            new ItemRequestOptions { IfMatchEtag = etag }, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.PreconditionFailed) return null;
+        response.EnsureSuccessStatusCode();
+        return response.Headers.ETag;
+    }
+
+    /// <summary>
+    /// Read, change, replace with the ETag; on a concurrent change read again and re-apply.
+    /// <paramref name="change"/> returns null when nothing is to be written.
+    /// </summary>
+    public async Task<Stored<ReportDocument>?> UpdateAsync(string id, Func<ReportDocument, ReportDocument?> change, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var current = await ReadAsync(id, cancellationToken).ConfigureAwait(false);
+            if (current is null) return null;
+            var next = change(current.Value);
+            if (next is null) return current;
+            var etag = await TryReplaceAsync(next, current.ETag, cancellationToken).ConfigureAwait(false);
+            if (etag is not null) return new Stored<ReportDocument>(next, etag);
+        }
+    }
+
+    /// <summary>Streams one election's reports, one page in memory at a time (one cross-partition query, continuation tokens).</summary>
+    public async IAsyncEnumerable<ReportDocument> QueryElectionAsync(string electionId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var query = new QueryDefinition("SELECT * FROM c WHERE c.electionId = @electionId").WithParameter("@electionId", electionId);
+        using var iterator = _container.GetItemQueryStreamIterator(query, requestOptions: new QueryRequestOptions { MaxItemCount = options.Value.QueryPageSize });
+        while (iterator.HasMoreResults)
+        {
+            using var response = await iterator.ReadNextAsync(cancellationToken).ConfigureAwait(false);
+            response.EnsureSuccessStatusCode();
+            var page = await JsonSerializer.DeserializeAsync(response.Content, ElectionJsonContext.Default.QueryPageReportDocument, cancellationToken).ConfigureAwait(false);
+            foreach (var document in page?.Documents ?? [])
+            {
+                yield return document;
+            }
+        }
+    }
+
+    private static MemoryStream Serialize(ReportDocument document) =>
+        new(JsonSerializer.SerializeToUtf8Bytes(document, ElectionJsonContext.Default.ReportDocument), writable: false);
+}

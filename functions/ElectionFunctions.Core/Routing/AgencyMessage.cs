@@ -1,0 +1,40 @@
+using ElectionFunctions.Intake;
+
+namespace ElectionFunctions.Routing;
+
+/// <summary>One message per report and agency (API.md, "Agency message").</summary>
+public sealed record AgencyMessage(
+    string SchemaVersion,
+    string MessageId,
+    string Agency,
+    string ReportId,
+    string? ElectionId,
+    IReadOnlyList<string> Categories,
+    string Severity,
+    string Tlp,
+    IReadOnlyList<Reason> Reasons,
+    ReportSubmission Report,
+    IReadOnlyList<Indicator> Indicators,
+    string Sha256,
+    string BlobPath,
+    DateTimeOffset ReceivedAt)
+{
+    public const string Subject = "election-interference-report";
+
+    /// <summary>Victim notification is DHS's and DOJ's job; nobody else gets contact details.</summary>
+    public static AgencyMessage For(string agency, ReportDocument report, IReadOnlyList<Reason> routingReasons)
+    {
+        var classification = report.Classification ?? throw new InvalidOperationException($"Report {report.Id} is not classified.");
+        var normalised = agency is "dhs" or "doj" ? report.Report : report.Report with { Contact = null };
+        return new AgencyMessage(
+            "1.0", $"{report.Id}:{agency}", agency, report.Id, report.ElectionId, classification.Categories,
+            classification.Severity, report.Tlp, [.. classification.Reasons, .. routingReasons], normalised,
+            report.Report.Indicators ?? [], report.Sha256, report.BlobPath, report.ReceivedAt);
+    }
+}
+
+/// <summary>Sends agency messages; implementations must be idempotent per <see cref="AgencyMessage.MessageId"/> where the transport allows.</summary>
+public interface IAgencyPublisher
+{
+    Task PublishAsync(AgencyMessage message, CancellationToken cancellationToken);
+}

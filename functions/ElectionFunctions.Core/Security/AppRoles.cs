@@ -1,0 +1,9 @@
+namespace ElectionFunctions.Security;
+
+/// <summary>Entra ID app roles (ARCHITECTURE.md, "Identity and access").</summary>
+public static class AppRoles
+{
+    public const string Submit = "Reports.Submit";
+    public const string Read = "Reports.Read";
+    public const string CompilePackages = "Packages.Compile";
+}

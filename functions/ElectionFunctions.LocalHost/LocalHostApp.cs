@@ -1,0 +1,96 @@
+using System.Text.Json;
+using ElectionFunctions.Classification;
+using ElectionFunctions.Intake;
+using ElectionFunctions.LocalHost.Emulators;
+using ElectionFunctions.Reporting;
+using ElectionFunctions.Routing;
+using ElectionFunctions.Security;
+using ElectionFunctions.Storage;
+using Azure.Storage.Queues;
+using RouteHandler = ElectionFunctions.Routing.RouteHandler;
+
+namespace ElectionFunctions.LocalHost;
+
+/// <summary>
+/// The local stand-in for the Functions host: the same routes on Kestrel, pollers for the same queues,
+/// the same timer, all calling the Core handlers. Starts the emulators when no endpoints are configured.
+/// </summary>
+public static class LocalHostApp
+{
+    public const string DefaultUrl = "http://127.0.0.1:7071";
+
+    /// <summary>Settings the local host uses unless local.settings.json, the environment or the caller says otherwise.</summary>
+    public static Dictionary<string, string?> Defaults() => new()
+    {
+        ["urls"] = DefaultUrl,
+        ["PackageSchedule"] = "0 0 6 * * *",
+        ["AzureAd:Instance"] = "https://login.microsoftonline.com/",
+        ["AzureAd:TenantId"] = "00000000-0000-0000-0000-000000000000",
+        ["AzureAd:ClientId"] = "electionfunctions-local",
+        [$"{DevelopmentAuthOptions.Section}:SigningKeyFile"] = DevelopmentTokens.DefaultKeyFile,
+        ["Cosmos:CreateIfNotExists"] = "true",
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["Logging:LogLevel:Azure"] = "Warning",
+        // Identity.Web pulls in DataProtection; the local host stores no protected data.
+        ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Error",
+    };
+
+    /// <summary>Layers: electionsettings.json, local host defaults, local.settings.json "Values", environment, overrides.</summary>
+    public static void Configure(IConfigurationManager configuration, IDictionary<string, string?>? overrides = null)
+    {
+        configuration.AddElectionSettingsDefaults();
+        configuration.Sources.Insert(1, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = Defaults() });
+        var localSettings = Path.Combine(Directory.GetCurrentDirectory(), "local.settings.json");
+        if (File.Exists(localSettings))
+        {
+            // Functions format: { "Values": { "Name__Part": "value" } }; '__' separates sections as in app settings.
+            using var json = JsonDocument.Parse(File.ReadAllText(localSettings));
+            var values = json.RootElement.TryGetProperty("Values", out var v)
+                ? v.EnumerateObject().ToDictionary(p => p.Name.Replace("__", ":"), p => (string?)p.Value.ToString())
+                : [];
+            configuration.Sources.Insert(2, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = values });
+        }
+        if (overrides is not null) configuration.AddInMemoryCollection(overrides);
+    }
+
+    public static async Task<(WebApplication App, EmulatorProcesses Emulators)> BuildAsync(string[] args, IDictionary<string, string?>? overrides, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, EnvironmentName = Environments.Production });
+        Configure(builder.Configuration, overrides);
+
+        using var loggerFactory = LoggerFactory.Create(l => l.AddConfiguration(builder.Configuration.GetSection("Logging")).AddSimpleConsole());
+        var needStorage = string.IsNullOrEmpty(builder.Configuration[QueueNames.Connection]);
+        var needCosmos = string.IsNullOrEmpty(builder.Configuration["Cosmos:Endpoint"]);
+        var emulators = await EmulatorProcesses.StartAsync(needStorage, needCosmos, loggerFactory.CreateLogger<EmulatorProcesses>(), cancellationToken);
+        var started = new Dictionary<string, string?>();
+        if (emulators.StorageConnectionString is { } storage) started[QueueNames.Connection] = storage;
+        if (emulators.CosmosEndpoint is { } cosmos) started["Cosmos:Endpoint"] = cosmos.AbsoluteUri;
+        builder.Configuration.AddInMemoryCollection(started);
+
+        if (builder.Configuration[$"{DevelopmentAuthOptions.Section}:SigningKeyFile"] is { Length: > 0 } keyFile)
+            DevelopmentTokens.EnsureKey(keyFile);
+
+        builder.Services.AddElectionFunctions(builder.Configuration);
+        builder.Services.AddProblemDetails();
+        var queueOptions = QueueHostOptions.FromHostJson(Path.Combine(AppContext.BaseDirectory, "host.json"));
+        AddPoller(builder.Services, QueueNames.Intake, queueOptions, sp => sp.GetRequiredService<ClassifyHandler>().HandleAsync);
+        AddPoller(builder.Services, QueueNames.Route, queueOptions, sp => sp.GetRequiredService<RouteHandler>().HandleAsync);
+        AddPoller(builder.Services, QueueNames.IntakePoison, queueOptions, sp => (m, ct) => sp.GetRequiredService<ProcessingFailures>().MarkFailedAsync(m, ClassifyHandler.Stage, ct));
+        AddPoller(builder.Services, QueueNames.RoutePoison, queueOptions, sp => (m, ct) => sp.GetRequiredService<ProcessingFailures>().MarkFailedAsync(m, RouteHandler.Stage, ct));
+        builder.Services.AddHostedService<PackageTimer>();
+
+        var app = builder.Build();
+        // No stack traces to callers: an unhandled error is a bare RFC 9457 500.
+        app.UseExceptionHandler();
+        app.MapPost("/api/reports", (HttpContext context, IntakeHandler intake) => intake.SubmitAsync(context, context.RequestAborted));
+        app.MapGet("/api/reports/{reportId}", (HttpContext context, string reportId, IntakeHandler intake) => intake.GetAsync(context, reportId, context.RequestAborted));
+        app.MapPost("/api/elections/{electionId}/package", (HttpContext context, string electionId, PackageHandler packages) => packages.CompileAsync(context, electionId, context.RequestAborted));
+
+        await app.Services.GetRequiredService<StorageInitializer>().EnsureCreatedAsync(cancellationToken);
+        return (app, emulators);
+    }
+
+    private static void AddPoller(IServiceCollection services, string queue, QueueHostOptions options, Func<IServiceProvider, Func<string, CancellationToken, Task>> handler) =>
+        services.AddSingleton<IHostedService>(sp => new QueuePoller(sp.GetRequiredService<QueueServiceClient>(), queue, handler(sp), options, sp.GetRequiredService<ILogger<QueuePoller>>()));
+}
