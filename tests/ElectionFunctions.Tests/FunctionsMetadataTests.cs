@@ -1,0 +1,73 @@
+using System.Reflection;
+using System.Text.Json;
+
+namespace ElectionFunctions.Tests;
+
+/// <summary>What the Functions host will bind in Azure, read from the metadata the Worker SDK generated at build.</summary>
+public sealed class FunctionsMetadataTests
+{
+    private static readonly Dictionary<string, JsonElement> Functions = Load();
+
+    private static Dictionary<string, JsonElement> Load()
+    {
+        var configuration = typeof(FunctionsMetadataTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
+        var path = Path.Combine(TestPaths.RepositoryRoot, "functions", "ElectionFunctions", "bin", configuration, "net10.0", "functions.metadata");
+        using var document = JsonDocument.Parse(File.ReadAllText(path));
+        return document.RootElement.EnumerateArray().ToDictionary(f => f.GetProperty("name").GetString()!, f => f.Clone());
+    }
+
+    private static JsonElement Trigger(string function) =>
+        Functions[function].GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("direction").GetString() == "In");
+
+    [Fact]
+    public void Declares_exactly_the_expected_functions() =>
+        Assert.Equal(
+            ["ClassifyReport", "ClassifyReportPoison", "CompilePackage", "CompilePackageOnDemand", "GetReport", "RouteReport", "RouteReportPoison", "SubmitReport"],
+            Functions.Keys.Order(StringComparer.Ordinal));
+
+    [Theory]
+    [InlineData("SubmitReport", "post", "reports")]
+    [InlineData("GetReport", "get", "reports/{reportId}")]
+    [InlineData("CompilePackageOnDemand", "post", "elections/{electionId}/package")]
+    public void Http_triggers_have_their_route_and_method(string function, string method, string route)
+    {
+        var trigger = Trigger(function);
+        Assert.Equal("httpTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal(route, trigger.GetProperty("route").GetString());
+        Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        // The bearer token is the authentication; function keys would be a second, shared secret.
+        Assert.Equal("Anonymous", trigger.GetProperty("authLevel").GetString());
+    }
+
+    [Theory]
+    [InlineData("ClassifyReport", "reports-intake")]
+    [InlineData("RouteReport", "reports-route")]
+    [InlineData("ClassifyReportPoison", "reports-intake-poison")]
+    [InlineData("RouteReportPoison", "reports-route-poison")]
+    public void Queue_triggers_have_their_queue_and_connection(string function, string queue)
+    {
+        var trigger = Trigger(function);
+        Assert.Equal("queueTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal(queue, trigger.GetProperty("queueName").GetString());
+        Assert.Equal("AzureWebJobsStorage", trigger.GetProperty("connection").GetString());
+    }
+
+    [Fact]
+    public void Timer_reads_its_schedule_from_the_PackageSchedule_setting()
+    {
+        var trigger = Trigger("CompilePackage");
+        Assert.Equal("timerTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal("%PackageSchedule%", trigger.GetProperty("schedule").GetString());
+    }
+
+    [Fact]
+    public void Host_json_sets_the_queue_semantics_the_local_host_follows()
+    {
+        using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "host.json")));
+        var queues = host.RootElement.GetProperty("extensions").GetProperty("queues");
+        Assert.Equal(5, queues.GetProperty("maxDequeueCount").GetInt32());
+        // Messages are plain JSON, as WorkQueues writes them.
+        Assert.Equal("none", queues.GetProperty("messageEncoding").GetString());
+        Assert.Equal("api", host.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
+    }
+}

@@ -1,0 +1,27 @@
+using ElectionFunctions.Intake;
+
+namespace ElectionFunctions.Tests;
+
+/// <summary>Normalised reports for the classification and routing tests.</summary>
+internal static class Reports
+{
+    public static ReportSubmission Native(
+        string[]? targets = null, string[]? effects = null, string[]? governments = null, NamedActor[]? actors = null,
+        string narrative = "Observed activity.", string tlp = "AMBER", string[]? recipients = null, bool federal = true) => new()
+    {
+        SchemaVersion = "1.0",
+        ElectionId = "2026-11-03-general",
+        FederalContest = federal,
+        Title = "Test report",
+        Narrative = narrative,
+        ObservedAt = new DateTimeOffset(2026, 11, 3, 21, 40, 0, TimeSpan.Zero),
+        Jurisdiction = new Jurisdiction("GA", "13121"),
+        Tlp = tlp,
+        Recipients = recipients ?? [],
+        TargetedSystems = targets ?? [],
+        Effects = effects ?? [],
+        SuspectedForeignGovernments = governments ?? [],
+        NamedActors = actors ?? [],
+        Indicators = [],
+    };
+}
