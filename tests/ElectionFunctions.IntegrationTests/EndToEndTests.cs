@@ -1,0 +1,141 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using ElectionFunctions.Reporting;
+using ElectionFunctions.Security;
+
+namespace ElectionFunctions.IntegrationTests;
+
+/// <summary>
+/// The walking skeleton's promise, through the local host on the real emulators. The only class that
+/// consumes the agency queues, so its counts are not disturbed by other tests.
+/// </summary>
+public sealed class EndToEndTests(LocalStack stack)
+{
+    private static readonly string[] Agencies = ["dhs", "doj", "odni", "treasury"];
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_report_goes_from_POST_to_exactly_one_message_per_routed_agency_and_into_the_package()
+    {
+        var body = Bodies.Incident("end-to-end " + Guid.NewGuid());
+        using var response = await stack.SubmitAsync(body);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var accepted = await response.Content.ReadFromJsonAsync<JsonElement>(Cancel);
+        var reportId = accepted.GetProperty("reportId").GetString()!;
+        Assert.Equal("received", accepted.GetProperty("status").GetString());
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(body))), accepted.GetProperty("sha256").GetString());
+        Assert.Equal(accepted.GetProperty("statusUrl").GetString(), response.Headers.Location!.ToString());
+
+        var routed = await stack.WaitForStatusAsync(reportId, "routed", TimeSpan.FromSeconds(10));
+        Assert.Equal(["election-infrastructure"], routed.GetProperty("categories").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal("high", routed.GetProperty("severity").GetString());
+        var routing = routed.GetProperty("routing").EnumerateArray().ToList();
+        // DOMAIN.md: odni (in scope), dhs (election infrastructure), doj (access gained), treasury (named foreign entity).
+        Assert.Equal(Agencies, routing.Select(r => r.GetProperty("agency").GetString()));
+        Assert.All(routing, r => Assert.Equal("sent", r.GetProperty("status").GetString()));
+        Assert.Contains(routed.GetProperty("reasons").EnumerateArray(), r => r.GetProperty("rule").GetString() == "routing.matrix.treasury");
+
+        var messages = await DrainAgencyQueuesAsync(reportId);
+        Assert.Equal(Agencies, messages.Keys.Order(StringComparer.Ordinal));
+        Assert.All(messages.Values, m => Assert.Single(m));
+        Assert.Equal($"{reportId}:dhs", messages["dhs"][0].GetProperty("messageId").GetString());
+        Assert.Equal("jane.roe@sos.ga.gov", messages["doj"][0].GetProperty("report").GetProperty("contact").GetProperty("email").GetString());
+        Assert.False(messages["odni"][0].GetProperty("report").TryGetProperty("contact", out _));
+
+        // The raw body is kept byte for byte, write-once.
+        var blobPath = messages["odni"][0].GetProperty("blobPath").GetString()!;
+        var raw = await stack.Service<BlobServiceClient>().GetBlobContainerClient("submissions")
+            .GetBlobClient(blobPath["submissions/".Length..]).DownloadContentAsync(Cancel);
+        Assert.Equal(body, raw.Value.Content.ToString());
+
+        // The package counts the report, and its manifest hashes what was written.
+        using var compile = new HttpRequestMessage(HttpMethod.Post, "/api/elections/2026-11-03-general/package");
+        compile.Headers.Authorization = new AuthenticationHeaderValue("Bearer", stack.Token("operator", [AppRoles.CompilePackages]));
+        using var compiled = await stack.Http.SendAsync(compile, Cancel);
+        Assert.Equal(HttpStatusCode.Created, compiled.StatusCode);
+        var result = await compiled.Content.ReadFromJsonAsync<JsonElement>(Cancel);
+        var packages = stack.Service<BlobServiceClient>().GetBlobContainerClient("packages");
+        var prefix = result.GetProperty("path").GetString()!["packages/".Length..];
+        var packageBytes = (await packages.GetBlobClient(prefix + "package.json").DownloadContentAsync(Cancel)).Value.Content.ToArray();
+        using var package = JsonDocument.Parse(packageBytes);
+        Assert.Contains(reportId, package.RootElement.GetProperty("reportIds").EnumerateArray().Select(i => i.GetString()));
+        var statistics = package.RootElement.GetProperty("statistics");
+        Assert.True(statistics.GetProperty("byAgency").GetProperty("treasury").GetInt32() >= 1);
+        Assert.Equal(package.RootElement.GetProperty("reportIds").GetArrayLength() + package.RootElement.GetProperty("redReportIds").GetArrayLength(),
+            statistics.GetProperty("reports").GetInt32());
+        using var manifest = JsonDocument.Parse((await packages.GetBlobClient(prefix + "manifest.json").DownloadContentAsync(Cancel)).Value.Content.ToArray());
+        var file = manifest.RootElement.GetProperty("files").EnumerateArray().Single(f => f.GetProperty("name").GetString() == "package.json");
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(packageBytes)), file.GetProperty("sha256").GetString());
+    }
+
+    [Fact]
+    public async Task An_out_of_scope_report_is_answered_and_recorded_but_sent_nowhere()
+    {
+        using var response = await stack.SubmitAsync(Bodies.OutOfScope(Guid.NewGuid().ToString()));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var reportId = (await response.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("reportId").GetString()!;
+
+        var routed = await stack.WaitForStatusAsync(reportId, "routed", TimeSpan.FromSeconds(10));
+        Assert.Equal(["out-of-scope"], routed.GetProperty("categories").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal("2026-11-03-general", routed.GetProperty("electionId").GetString());
+        Assert.Empty(routed.GetProperty("routing").EnumerateArray());
+        Assert.Contains(routed.GetProperty("reasons").EnumerateArray(), r => r.GetProperty("rule").GetString() == "routing.out-of-scope");
+        Assert.Empty(await DrainAgencyQueuesAsync(reportId));
+    }
+
+    [Fact]
+    public async Task A_tlp_red_report_reaches_only_its_named_recipient()
+    {
+        using var response = await stack.SubmitAsync(Bodies.Incident("red " + Guid.NewGuid(), tlp: "RED", recipients: "[\"dhs\"]"));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var reportId = (await response.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("reportId").GetString()!;
+
+        await stack.WaitForStatusAsync(reportId, "routed", TimeSpan.FromSeconds(10));
+        var messages = await DrainAgencyQueuesAsync(reportId);
+        Assert.Equal(["dhs"], messages.Keys);
+        Assert.Equal("RED", Assert.Single(messages["dhs"]).GetProperty("tlp").GetString());
+    }
+
+    [Fact]
+    public async Task The_timer_handler_compiles_drafts_for_elections_inside_their_45_days()
+    {
+        // Today (2026-11-24 when written) lies inside the 2026 general's window; the handler uses the real clock.
+        var results = await stack.Service<PackageHandler>().CompileDueAsync(Cancel);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var expected = stack.Service<Microsoft.Extensions.Options.IOptions<ElectionsOptions>>().Value.Calendar
+            .Where(e => today >= e.Date && today <= e.Date.AddDays(45)).Select(e => e.Id);
+        Assert.Equal(expected, results.Select(r => r.ElectionId));
+    }
+
+    /// <summary>Consumes every agency queue as an agency would (receive, then delete), returning this report's messages by agency.</summary>
+    private async Task<Dictionary<string, List<JsonElement>>> DrainAgencyQueuesAsync(string reportId)
+    {
+        var found = new Dictionary<string, List<JsonElement>>(StringComparer.Ordinal);
+        foreach (var agency in Agencies)
+        {
+            var queue = stack.Service<QueueServiceClient>().GetQueueClient(agency);
+            while (true)
+            {
+                var batch = (await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5), Cancel)).Value;
+                if (batch.Length == 0) break;
+                foreach (var message in batch)
+                {
+                    var json = JsonDocument.Parse(message.Body.ToString()).RootElement.Clone();
+                    if (json.GetProperty("reportId").GetString() == reportId)
+                    {
+                        if (!found.TryGetValue(agency, out var list)) found[agency] = list = [];
+                        list.Add(json);
+                    }
+                    await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, Cancel);
+                }
+            }
+        }
+        return found;
+    }
+}

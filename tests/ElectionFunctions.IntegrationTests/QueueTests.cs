@@ -1,0 +1,87 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Azure.Storage.Queues;
+using ElectionFunctions.LocalHost;
+using ElectionFunctions.Routing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ElectionFunctions.IntegrationTests;
+
+/// <summary>The local host's queue semantics and the failed status a partner then sees.</summary>
+public sealed class QueueTests(LocalStack stack)
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_message_that_keeps_failing_is_tried_maxDequeueCount_times_then_moved_to_poison()
+    {
+        var queues = stack.Service<QueueServiceClient>();
+        var name = "poller-" + Guid.NewGuid().ToString("N")[..12];
+        var queue = queues.GetQueueClient(name);
+        var poison = queues.GetQueueClient(name + "-poison");
+        await queue.CreateAsync(cancellationToken: Cancel);
+        await poison.CreateAsync(cancellationToken: Cancel);
+        await queue.SendMessageAsync("{\"reportId\":\"x\"}", Cancel);
+
+        var attempts = 0;
+        var options = new QueueHostOptions { MaxDequeueCount = 5, VisibilityTimeout = TimeSpan.Zero, MaxPollingInterval = TimeSpan.FromMilliseconds(200) };
+        using var poller = new QueuePoller(queues, name, (_, _) => { Interlocked.Increment(ref attempts); throw new InvalidOperationException("boom"); },
+            options, NullLogger<QueuePoller>.Instance);
+        await poller.StartAsync(Cancel);
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while ((await poison.PeekMessagesAsync(1, Cancel)).Value.Length == 0)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"Not poisoned after {attempts} attempts.");
+                await Task.Delay(100, Cancel);
+            }
+        }
+        finally
+        {
+            await poller.StopAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(5, attempts);
+        Assert.Equal("{\"reportId\":\"x\"}", (await poison.PeekMessagesAsync(1, Cancel)).Value[0].Body.ToString());
+        Assert.Empty((await queue.PeekMessagesAsync(1, Cancel)).Value);
+    }
+
+    [Fact]
+    public async Task Each_failed_attempt_is_recorded_and_a_poisoned_report_says_failed_with_the_reason()
+    {
+        using var submitted = await stack.SubmitAsync(Bodies.Incident("failure " + Guid.NewGuid()));
+        var reportId = (await submitted.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("reportId").GetString()!;
+        await stack.WaitForStatusAsync(reportId, "routed", TimeSpan.FromSeconds(10));
+        var store = stack.Service<ReportStore>();
+        // Set it back to received: routing it now is an error (not classified), as a bug or bad data would be.
+        await store.UpdateAsync(reportId, d => d with { Status = ReportStatus.Received }, Cancel);
+
+        var message = $"{{\"reportId\":\"{reportId}\"}}";
+        await Assert.ThrowsAsync<InvalidOperationException>(() => stack.Service<RouteHandler>().HandleAsync(message, Cancel));
+        Assert.Contains("routing: InvalidOperationException", (await store.ReadAsync(reportId, Cancel))!.Value.LastError);
+
+        // What the poison-queue function (and the local host's poison poller) runs.
+        await stack.Service<ProcessingFailures>().MarkFailedAsync(message, RouteHandler.Stage, Cancel);
+        var failed = await stack.GetReportAsync(reportId);
+        Assert.Equal("failed", failed.GetProperty("status").GetString());
+        Assert.Contains("not classified", failed.GetProperty("failureReason").GetString());
+    }
+
+    [Fact]
+    public async Task Redelivered_intake_and_route_messages_change_nothing_once_done()
+    {
+        using var submitted = await stack.SubmitAsync(Bodies.Incident("redelivery " + Guid.NewGuid()));
+        var reportId = (await submitted.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("reportId").GetString()!;
+        var before = await stack.WaitForStatusAsync(reportId, "routed", TimeSpan.FromSeconds(10));
+        var store = stack.Service<ReportStore>();
+        var etag = (await store.ReadAsync(reportId, Cancel))!.ETag;
+
+        var message = $"{{\"reportId\":\"{reportId}\"}}";
+        await stack.Service<Classification.ClassifyHandler>().HandleAsync(message, Cancel);
+        await stack.Service<RouteHandler>().HandleAsync(message, Cancel);
+
+        Assert.Equal(etag, (await store.ReadAsync(reportId, Cancel))!.ETag);
+        Assert.Equal(before.GetRawText(), (await stack.GetReportAsync(reportId)).GetRawText());
+    }
+}
