@@ -1,0 +1,36 @@
+# The two commands: `make run` (local stack on http://127.0.0.1:7071) and `make test` (every test).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.PHONY: help run test token build restore
+
+SOLUTION  := ElectionFunctions.sln
+LOCALHOST := functions/ElectionFunctions.LocalHost
+PARTNER   ?= demo-partner
+ROLES     ?= Reports.Submit Reports.Read
+# npm ci writes this file; it is newer than the manifests once the emulators are installed.
+NPM_STAMP := node_modules/.package-lock.json
+
+help:
+	@echo "make run    build, start the emulators and the local host on http://127.0.0.1:7071 (Ctrl-C stops all)"
+	@echo "make test   run every test (the tests start and stop their own emulators)"
+	@echo "make token  print a development bearer token (PARTNER=$(PARTNER) ROLES=\"$(ROLES)\")"
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+restore: $(NPM_STAMP)
+	dotnet restore $(SOLUTION)
+
+build: $(NPM_STAMP)
+	dotnet build $(SOLUTION) --nologo -v q
+
+run: build
+	dotnet run --project $(LOCALHOST) --no-build
+
+token:
+	@dotnet build $(LOCALHOST) --nologo -v q > /dev/null || dotnet build $(LOCALHOST) --nologo -v q
+	@dotnet run --project $(LOCALHOST) --no-build -- token --partner "$(PARTNER)" --roles "$(ROLES)"
+
+test: $(NPM_STAMP)
+	rm -rf TestResults
+	dotnet test --solution $(SOLUTION) --report-trx --results-directory "$(CURDIR)/TestResults"
