@@ -50,7 +50,11 @@ public static class ElectionFunctionsServices
         services.AddSingleton<ProcessingFailures>();
         services.AddSingleton<StorageInitializer>();
 
+        services.AddOptions<PartnerOptions>().Bind(configuration.GetSection(PartnerOptions.Section)).ValidateOnStart();
+        services.AddSingleton<ReportSchema>();
+        services.AddSingleton<StixBundleMapper>();
         services.AddSingleton(sp => new SubmissionValidator(
+            sp.GetRequiredService<ReportSchema>(),
             sp.GetRequiredService<IOptions<ElectionsOptions>>().Value,
             sp.GetRequiredService<IOptions<IntakeOptions>>().Value,
             sp.GetRequiredService<TimeProvider>()));

@@ -18,6 +18,7 @@ namespace ElectionFunctions.LocalHost;
 public static class LocalHostApp
 {
     public const string DefaultUrl = "http://127.0.0.1:7071";
+    public const string TriggersSetting = "LocalHost:Triggers";
 
     /// <summary>Settings the local host uses unless local.settings.json, the environment or the caller says otherwise.</summary>
     public static Dictionary<string, string?> Defaults() => new()
@@ -29,6 +30,9 @@ public static class LocalHostApp
         ["AzureAd:ClientId"] = "electionfunctions-local",
         [$"{DevelopmentAuthOptions.Section}:SigningKeyFile"] = DevelopmentTokens.DefaultKeyFile,
         ["Cosmos:CreateIfNotExists"] = "true",
+        ["Partners:Registry:demo-partner:DisplayName"] = "Demo partner (local development)",
+        ["Partners:Registry:demo-partner:Kind"] = "state-election-office",
+        ["Partners:Registry:demo-partner:State"] = "GA",
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         ["Logging:LogLevel:Azure"] = "Warning",
@@ -73,18 +77,23 @@ public static class LocalHostApp
 
         builder.Services.AddElectionFunctions(builder.Configuration);
         builder.Services.AddProblemDetails();
-        var queueOptions = QueueHostOptions.FromHostJson(Path.Combine(AppContext.BaseDirectory, "host.json"));
-        AddPoller(builder.Services, QueueNames.Intake, queueOptions, sp => sp.GetRequiredService<ClassifyHandler>().HandleAsync);
-        AddPoller(builder.Services, QueueNames.Route, queueOptions, sp => sp.GetRequiredService<RouteHandler>().HandleAsync);
-        AddPoller(builder.Services, QueueNames.IntakePoison, queueOptions, sp => (m, ct) => sp.GetRequiredService<ProcessingFailures>().MarkFailedAsync(m, ClassifyHandler.Stage, ct));
-        AddPoller(builder.Services, QueueNames.RoutePoison, queueOptions, sp => (m, ct) => sp.GetRequiredService<ProcessingFailures>().MarkFailedAsync(m, RouteHandler.Stage, ct));
-        builder.Services.AddHostedService<PackageTimer>();
+        // LocalHost:Triggers=false serves HTTP only (the queues then keep what the routes wrote, for inspection).
+        if (builder.Configuration.GetValue(TriggersSetting, true))
+        {
+            var queueOptions = QueueHostOptions.FromHostJson(Path.Combine(AppContext.BaseDirectory, "host.json"));
+            AddPoller(builder.Services, QueueNames.Intake, queueOptions, sp => sp.GetRequiredService<ClassifyHandler>().HandleAsync);
+            AddPoller(builder.Services, QueueNames.Route, queueOptions, sp => sp.GetRequiredService<RouteHandler>().HandleAsync);
+            AddPoller(builder.Services, QueueNames.IntakePoison, queueOptions, sp => (m, ct) => sp.GetRequiredService<ProcessingFailures>().MarkFailedAsync(m, ClassifyHandler.Stage, ct));
+            AddPoller(builder.Services, QueueNames.RoutePoison, queueOptions, sp => (m, ct) => sp.GetRequiredService<ProcessingFailures>().MarkFailedAsync(m, RouteHandler.Stage, ct));
+            builder.Services.AddHostedService<PackageTimer>();
+        }
 
         var app = builder.Build();
         // No stack traces to callers: an unhandled error is a bare RFC 9457 500.
         app.UseExceptionHandler();
         app.MapPost("/api/reports", (HttpContext context, IntakeHandler intake) => intake.SubmitAsync(context, context.RequestAborted));
         app.MapGet("/api/reports/{reportId}", (HttpContext context, string reportId, IntakeHandler intake) => intake.GetAsync(context, reportId, context.RequestAborted));
+        app.MapGet("/api/schemas/" + ReportSchema.Name, (HttpContext context, IntakeHandler intake, ReportSchema schema) => intake.GetSchemaAsync(context, schema));
         app.MapPost("/api/elections/{electionId}/package", (HttpContext context, string electionId, PackageHandler packages) => packages.CompileAsync(context, electionId, context.RequestAborted));
 
         await app.Services.GetRequiredService<StorageInitializer>().EnsureCreatedAsync(cancellationToken);

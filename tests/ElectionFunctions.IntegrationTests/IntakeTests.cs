@@ -21,7 +21,7 @@ public sealed class IntakeTests(LocalStack stack)
         Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
         Assert.Equal(await first.Content.ReadAsStringAsync(Cancel), await second.Content.ReadAsStringAsync(Cancel));
         var reportId = (await first.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("reportId").GetString()!;
-        Assert.Equal(IntakeHandler.DerivedId(LocalStack.Partner, key), reportId);
+        Assert.Equal(ReportIds.ForKey(LocalStack.Partner, key), reportId);
 
         var count = 0;
         await foreach (var report in stack.Service<ReportStore>().QueryElectionAsync("2026-11-03-general", Cancel))
@@ -72,7 +72,7 @@ public sealed class IntakeTests(LocalStack stack)
 
     [Theory]
     [InlineData("text/plain")]
-    [InlineData("application/stix+json;version=2.1")]
+    [InlineData("application/stix+json;version=2.0")]
     public async Task Other_content_types_get_415(string contentType)
     {
         using var response = await stack.SubmitAsync(Bodies.Incident("ct"), contentType: contentType);
@@ -85,5 +85,97 @@ public sealed class IntakeTests(LocalStack stack)
         var huge = Bodies.Incident(new string('x', 1024 * 1024 + 1));
         using var response = await stack.SubmitAsync(huge);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    private static string Sample(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Samples", name));
+
+    [Fact]
+    public async Task A_STIX_bundle_and_a_native_report_of_the_same_incident_end_with_the_same_categories_and_routing()
+    {
+        using var native = await stack.SubmitAsync(Sample("incident.native.json"));
+        using var bundle = await stack.SubmitAsync(Sample("incident.stix.json"), contentType: "application/stix+json;version=2.1");
+        Assert.Equal(HttpStatusCode.Accepted, native.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, bundle.StatusCode);
+        var nativeId = (await native.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("reportId").GetString()!;
+        var stixAnswer = await bundle.Content.ReadFromJsonAsync<JsonElement>(Cancel);
+        var stixId = stixAnswer.GetProperty("reportId").GetString()!;
+
+        var a = await stack.WaitForStatusAsync(nativeId, "routed", TimeSpan.FromSeconds(10));
+        var b = await stack.WaitForStatusAsync(stixId, "routed", TimeSpan.FromSeconds(10));
+        string Agencies(JsonElement r) => string.Join(",", r.GetProperty("routing").EnumerateArray().Select(x => x.GetProperty("agency").GetString()));
+        Assert.Equal(a.GetProperty("categories").GetRawText(), b.GetProperty("categories").GetRawText());
+        Assert.Equal(a.GetProperty("severity").GetString(), b.GetProperty("severity").GetString());
+        Assert.Equal("dhs,doj,odni,treasury", Agencies(b));
+        Assert.Equal(Agencies(a), Agencies(b));
+
+        // The bundle itself is the raw evidence.
+        var stored = (await stack.Service<ReportStore>().ReadAsync(stixId, Cancel))!.Value;
+        Assert.StartsWith("application/stix+json", stored.ContentType);
+        var raw = await stack.Service<Azure.Storage.Blobs.BlobServiceClient>().GetBlobContainerClient("submissions")
+            .GetBlobClient(stored.BlobPath["submissions/".Length..]).DownloadContentAsync(Cancel);
+        Assert.Equal(Sample("incident.stix.json"), raw.Value.Content.ToString());
+        Assert.Equal("Emennet Pasargad", stored.Report.NamedActors![0].Name);
+        Assert.Equal(LocalStack.Partner, stored.Partner!.Id);
+    }
+
+    [Fact]
+    public async Task An_identical_body_sent_again_without_a_key_answers_the_existing_report_as_duplicateOf()
+    {
+        var body = Bodies.Incident("keyless " + Guid.NewGuid());
+        using var first = await stack.SubmitAsync(body);
+        using var second = await stack.SubmitAsync(body);
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        var original = await first.Content.ReadFromJsonAsync<JsonElement>(Cancel);
+        var id = original.GetProperty("reportId").GetString();
+        var duplicate = await second.Content.ReadFromJsonAsync<JsonElement>(Cancel);
+        Assert.Equal(id, duplicate.GetProperty("reportId").GetString());
+        Assert.Equal(id, duplicate.GetProperty("duplicateOf").GetString());
+        Assert.False(original.TryGetProperty("duplicateOf", out _));
+    }
+
+    [Fact]
+    public async Task A_hundred_concurrent_submissions_with_one_key_create_exactly_one_report()
+    {
+        var key = "burst-" + Guid.NewGuid();
+        var body = Bodies.Incident("burst " + key);
+        var responses = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => Task.Run(async () =>
+        {
+            using var response = await stack.SubmitAsync(body, idempotencyKey: key);
+            return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(Cancel));
+        }, Cancel)));
+
+        Assert.All(responses, r => Assert.Equal(202, r.Item1));
+        Assert.Single(responses.Select(r => r.Item2).Distinct());
+        var reportId = ReportIds.ForKey(LocalStack.Partner, key);
+        var documents = 0;
+        await foreach (var report in stack.Service<ReportStore>().QueryElectionAsync("2026-11-03-general", Cancel))
+            if (report.Id == reportId) documents++;
+        Assert.Equal(1, documents);
+        var blobs = 0;
+        await foreach (var blob in stack.Service<Azure.Storage.Blobs.BlobServiceClient>().GetBlobContainerClient("submissions").GetBlobsAsync(cancellationToken: Cancel))
+            if (blob.Name.EndsWith(reportId + ".json", StringComparison.Ordinal)) blobs++;
+        Assert.Equal(1, blobs);
+        await stack.WaitForStatusAsync(reportId, "routed", TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
+    public async Task A_valid_token_of_an_unregistered_client_is_refused()
+    {
+        using var response = await stack.SubmitAsync(Bodies.Incident("unregistered"), stack.Token("stranger"));
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Cancel);
+        Assert.Equal("urn:electionfunctions:problem:partner-not-registered", problem.GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task The_report_schema_is_served_as_published()
+    {
+        using var response = await stack.Http.GetAsync("/api/schemas/report-v1.json", Cancel);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/schema+json", response.Content.Headers.ContentType!.MediaType);
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "ElectionFunctions.sln"))) root = Path.GetDirectoryName(root)!;
+        Assert.Equal(File.ReadAllBytes(Path.Combine(root, "docs", "schemas", "report-v1.json")), await response.Content.ReadAsByteArrayAsync(Cancel));
     }
 }

@@ -12,12 +12,21 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace ElectionFunctions.IntegrationTests;
 
+/// <summary>The real local stack, once for the whole assembly (see <see cref="StackFixture"/>).</summary>
+public sealed class LocalStack : StackFixture;
+
+/// <summary>The same stack serving HTTP only: no pollers, so what the routes wrote stays where it was written.</summary>
+public sealed class HttpOnlyStack : StackFixture
+{
+    protected override Dictionary<string, string?> Overrides => new() { [LocalHostApp.TriggersSetting] = "false" };
+}
+
 /// <summary>
-/// The real local stack, once for the whole assembly: Azurite and the Cosmos emulator from
+/// The real local stack: Azurite and the Cosmos emulator from
 /// node_modules on free loopback ports, and the local host (the same handlers as the Functions app)
 /// on a free port. Stopped, emulators included, when the run ends.
 /// </summary>
-public sealed class LocalStack : IAsyncLifetime
+public abstract class StackFixture : IAsyncLifetime
 {
     public const string Partner = "test-partner";
     public const string Issuer = "https://electionfunctions.local/development/v2.0";
@@ -28,20 +37,33 @@ public sealed class LocalStack : IAsyncLifetime
     private EmulatorProcesses? _emulators;
 
     public HttpClient Http { get; private set; } = null!;
+
+    /// <summary>Registered partners: the one the tests act as, another for isolation, and one per fixture-specific use.</summary>
+    public static readonly string[] Partners = [Partner, "other-partner", "hostile-partner"];
+
+    protected virtual Dictionary<string, string?> Overrides => [];
     public SecurityKey Key { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
     {
         DevelopmentTokens.EnsureKey(_keyFile);
         Key = DevelopmentAuthOptions.LoadKey(_keyFile);
-        (_app, _emulators) = await LocalHostApp.BuildAsync([], new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["urls"] = "http://127.0.0.1:0",
             [$"{DevelopmentAuthOptions.Section}:SigningKeyFile"] = _keyFile,
             // The timer is tested by calling its handler; its schedule never fires during a run.
             ["PackageSchedule"] = "0 0 0 1 1 *",
             ["Logging:LogLevel:Default"] = "Warning",
-        }, TestContext.Current.CancellationToken);
+        };
+        foreach (var partner in Partners)
+        {
+            settings[$"Partners:Registry:{partner}:DisplayName"] = partner;
+            settings[$"Partners:Registry:{partner}:Kind"] = "state-election-office";
+            settings[$"Partners:Registry:{partner}:State"] = "GA";
+        }
+        foreach (var (key, value) in Overrides) settings[key] = value;
+        (_app, _emulators) = await LocalHostApp.BuildAsync([], settings, TestContext.Current.CancellationToken);
         await _app.StartAsync(TestContext.Current.CancellationToken);
         Http = new HttpClient { BaseAddress = new Uri(_app.Urls.First()), Timeout = TimeSpan.FromSeconds(30) };
     }
@@ -53,9 +75,12 @@ public sealed class LocalStack : IAsyncLifetime
         DevelopmentTokens.Create(key ?? Key, issuer, audience, partner,
             roles ?? [AppRoles.Submit, AppRoles.Read], now ?? DateTimeOffset.UtcNow, lifetime ?? TimeSpan.FromMinutes(10));
 
-    public Task<HttpResponseMessage> SubmitAsync(string json, string? token = null, string? idempotencyKey = null, string contentType = "application/json")
+    public Task<HttpResponseMessage> SubmitAsync(string json, string? token = null, string? idempotencyKey = null, string contentType = "application/json") =>
+        SubmitAsync(System.Text.Encoding.UTF8.GetBytes(json), token, idempotencyKey, contentType);
+
+    public Task<HttpResponseMessage> SubmitAsync(byte[] body, string? token = null, string? idempotencyKey = null, string contentType = "application/json")
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/reports") { Content = new StringContent(json) };
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/reports") { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token ?? Token());
         if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);

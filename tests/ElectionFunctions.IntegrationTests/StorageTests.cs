@@ -88,9 +88,9 @@ public sealed class StorageTests(LocalStack stack)
         var submissions = stack.Service<SubmissionStore>();
         var path = $"test/{Guid.NewGuid():N}.json";
         var body = Encoding.UTF8.GetBytes("{\"a\":1}");
-        Assert.True(await submissions.TryStoreAsync(path, body, "hash-a", "application/json", Cancel));
+        Assert.True(await submissions.TryStoreAsync(path, body, "hash-a", "application/json", "storage-test", Cancel));
         // A retry with the same bytes is fine; other bytes under the same name are refused.
-        Assert.True(await submissions.TryStoreAsync(path, body, "hash-a", "application/json", Cancel));
-        Assert.False(await submissions.TryStoreAsync(path, Encoding.UTF8.GetBytes("{\"a\":2}"), "hash-b", "application/json", Cancel));
+        Assert.True(await submissions.TryStoreAsync(path, body, "hash-a", "application/json", "storage-test", Cancel));
+        Assert.False(await submissions.TryStoreAsync(path, Encoding.UTF8.GetBytes("{\"a\":2}"), "hash-b", "application/json", "storage-test", Cancel));
     }
 }

@@ -1,209 +1,272 @@
-using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Azure;
 using ElectionFunctions.Http;
 using ElectionFunctions.Security;
 using ElectionFunctions.Storage;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ElectionFunctions.Intake;
 
 /// <summary>
-/// POST /api/reports and GET /api/reports/{id}. The order of the writes (blob, document, queue) leaves
-/// only states a retry repairs: the blob and the document are create-only under an id derived from
-/// (partner, Idempotency-Key), and a retry that finds the document still <c>received</c> enqueues again.
+/// POST /api/reports and GET /api/reports/{id}. The report id is derived from the partner and the
+/// Idempotency-Key (or, without a key, the body's SHA-256), so the create-only blob and Cosmos DB's
+/// 409 on create are the duplicate checks: a retry finds what the first attempt stored.
 /// </summary>
 public sealed partial class IntakeHandler(
     RequestAuthorizer authorizer,
     SubmissionValidator validator,
+    StixBundleMapper stix,
     SubmissionStore submissions,
     ReportStore reports,
     WorkQueues queues,
     IOptions<IntakeOptions> options,
+    IOptions<PartnerOptions> partners,
     TimeProvider time,
     ILogger<IntakeHandler> logger)
 {
     public const string IdempotencyHeader = "Idempotency-Key";
+    public const int MaxIdempotencyKeyLength = 200;
+    private const int RetryAfterSeconds = 5;
 
     public async Task SubmitAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        var partner = await authorizer.AuthorizeAsync(context, AppRoles.Submit).ConfigureAwait(false);
+        var partner = await AuthorizeAsync(context, AppRoles.Submit).ConfigureAwait(false);
         if (partner is null) return;
+        try
+        {
+            await SubmitAsync(context, partner, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsTransient(e) && !cancellationToken.IsCancellationRequested)
+        {
+            await Unavailable(context, e).ConfigureAwait(false);
+        }
+    }
 
+    private async Task SubmitAsync(HttpContext context, PartnerInfo partner, CancellationToken cancellationToken)
+    {
         var request = context.Request;
-        var mediaType = MediaType(request.ContentType);
-        if (mediaType != "application/json")
+        var format = Format(request.ContentType);
+        if (format is null)
         {
             await Problems.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported content type",
-                mediaType == "application/stix+json"
-                    ? "STIX 2.1 bundles are not accepted yet; send the native JSON body (application/json)."
-                    : "Send application/json (the native body).").ConfigureAwait(false);
+                "Send application/json (the native body) or application/stix+json;version=2.1 (a STIX 2.1 bundle).").ConfigureAwait(false);
             return;
         }
 
         var max = options.Value.MaxBodyBytes;
-        if (request.ContentLength > max)
-        {
-            await TooLarge(context, max).ConfigureAwait(false);
-            return;
-        }
-        var body = await ReadLimitedAsync(request.Body, max, cancellationToken).ConfigureAwait(false);
+        var body = request.ContentLength > max ? null : await JsonBody.ReadLimitedAsync(request.Body, max, cancellationToken).ConfigureAwait(false);
         if (body is null)
         {
-            await TooLarge(context, max).ConfigureAwait(false);
+            await Problems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "payload-too-large", "Body too large", $"The body may be at most {max} bytes.").ConfigureAwait(false);
             return;
         }
 
-        ReportSubmission? submission;
-        try
+        var keys = request.Headers[IdempotencyHeader];
+        var idempotencyKey = keys.Count == 1 ? keys[0]! : "";
+        if (keys.Count > 1 || (keys.Count == 1 && !IsValidKey(idempotencyKey)))
         {
-            submission = JsonSerializer.Deserialize(body, ElectionJsonContext.Default.ReportSubmission);
-        }
-        catch (JsonException e)
-        {
-            await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, "malformed", "Malformed JSON",
-                $"The body is not valid JSON for this contract (line {e.LineNumber}, byte {e.BytePositionInLine}).").ConfigureAwait(false);
+            await Problems.Validation(context, new Dictionary<string, string[]> { [IdempotencyHeader] = [$"One key of 1 to {MaxIdempotencyKeyLength} visible ASCII characters."] }).ConfigureAwait(false);
             return;
         }
-        if (submission is null)
+
+        var (document, parseError) = JsonBody.Parse(body);
+        using var _ = document;
+        if (document is null)
+        {
+            await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, "malformed", "Malformed JSON", parseError).ConfigureAwait(false);
+            return;
+        }
+
+        Validated validated;
+        if (format == StixBundleMapper.MediaType)
+        {
+            var mapped = stix.Map(document.RootElement);
+            if (mapped.Report is null)
+            {
+                await Problems.WriteAsync(context, StatusCodes.Status422UnprocessableEntity, "stix-unusable", "The STIX bundle cannot be used",
+                    "See errors: which object, and why.", mapped.Errors).ConfigureAwait(false);
+                return;
+            }
+            validated = validator.ValidateMapped(mapped.Report, mapped.Source);
+        }
+        else if (document.RootElement.ValueKind != JsonValueKind.Object)
         {
             await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, "malformed", "Malformed JSON", "The body must be a JSON object.").ConfigureAwait(false);
             return;
         }
-
-        var (report, errors) = validator.Validate(submission);
-        if (report is null)
+        else
         {
-            await Problems.Validation(context, errors).ConfigureAwait(false);
-            return;
+            validated = validator.Validate(document.RootElement);
         }
-
-        var idempotencyKey = request.Headers[IdempotencyHeader].ToString();
-        if (idempotencyKey.Length > 200)
+        if (validated.Report is not { } report)
         {
-            await Problems.Validation(context, new Dictionary<string, string[]> { [IdempotencyHeader] = ["At most 200 characters."] }).ConfigureAwait(false);
+            await Problems.Validation(context, validated.Errors).ConfigureAwait(false);
             return;
         }
 
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(body));
-        var reportId = idempotencyKey.Length > 0 ? DerivedId(partner, idempotencyKey) : Guid.CreateVersion7(time.GetUtcNow()).ToString("N");
+        var keyed = idempotencyKey.Length > 0;
+        var reportId = keyed ? ReportIds.ForKey(partner.Id, idempotencyKey) : ReportIds.ForBody(partner.Id, sha256);
         var receivedAt = time.GetUtcNow();
-        var document = new ReportDocument
+        var blobName = SubmissionStore.PathFor(reportId, receivedAt);
+        var created = new ReportDocument
         {
             Id = reportId,
-            PartnerId = partner,
-            IdempotencyKey = idempotencyKey.Length > 0 ? idempotencyKey : null,
+            PartnerId = partner.Id,
+            Partner = partner,
+            IdempotencyKey = keyed ? idempotencyKey : null,
             Status = ReportStatus.Received,
             ReceivedAt = receivedAt,
             Sha256 = sha256,
-            BlobPath = $"{BlobContainers.Submissions}/{SubmissionStore.PathFor(reportId, receivedAt)}",
+            BlobPath = $"{BlobContainers.Submissions}/{blobName}",
             ContentType = request.ContentType!,
             ElectionId = report.ElectionId,
             Tlp = report.Tlp!,
             Report = report,
         };
 
-        if (!await submissions.TryStoreAsync(SubmissionStore.PathFor(reportId, receivedAt), body, sha256, document.ContentType, cancellationToken).ConfigureAwait(false))
+        if (!await submissions.TryStoreAsync(blobName, body, sha256, created.ContentType, partner.Id, cancellationToken).ConfigureAwait(false))
         {
             await IdempotencyConflict(context).ConfigureAwait(false);
             return;
         }
 
-        if (!await reports.TryCreateAsync(document, cancellationToken).ConfigureAwait(false))
+        if (!await reports.TryCreateAsync(created, cancellationToken).ConfigureAwait(false))
         {
-            var existing = await reports.ReadAsync(reportId, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"Report {reportId} conflicted on create but cannot be read.");
-            if (existing.Value.Sha256 != sha256 || existing.Value.PartnerId != partner)
+            var existing = (await reports.ReadAsync(reportId, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Report {reportId} conflicted on create but cannot be read.")).Value;
+            if (existing.Sha256 != sha256 || existing.PartnerId != partner.Id)
             {
                 await IdempotencyConflict(context).ConfigureAwait(false);
                 return;
             }
-            document = existing.Value;
-            LogReplayed(logger, reportId, partner);
-            if (document.Status != ReportStatus.Received)
-            {
-                await Accepted(context, document).ConfigureAwait(false);
-                return;
-            }
-            // Still received: the first attempt may have stopped before the enqueue. A second message is harmless.
+            LogReplayed(logger, reportId, partner.Id, keyed);
+            // Still received: the first attempt may have stopped before its enqueue. A second message is harmless.
+            if (existing.Status == ReportStatus.Received)
+                await queues.EnqueueAsync(QueueNames.Intake, reportId, cancellationToken).ConfigureAwait(false);
+            if (keyed)
+                await Answer(context, StatusCodes.Status202Accepted, existing.Id, ReportStatus.Received, existing.Sha256, null).ConfigureAwait(false);
+            else
+                await Answer(context, StatusCodes.Status200OK, existing.Id, existing.Status, existing.Sha256, existing.Id).ConfigureAwait(false);
+            return;
         }
 
         await queues.EnqueueAsync(QueueNames.Intake, reportId, cancellationToken).ConfigureAwait(false);
-        LogAccepted(logger, reportId, partner, document.ElectionId, sha256);
-        await Accepted(context, document).ConfigureAwait(false);
+        LogAccepted(logger, reportId, partner.Id, created.ElectionId, format, sha256);
+        await Answer(context, StatusCodes.Status202Accepted, reportId, ReportStatus.Received, sha256, null).ConfigureAwait(false);
     }
 
     public async Task GetAsync(HttpContext context, string reportId, CancellationToken cancellationToken)
     {
-        var partner = await authorizer.AuthorizeAsync(context, AppRoles.Read).ConfigureAwait(false);
+        var partner = await AuthorizeAsync(context, AppRoles.Read).ConfigureAwait(false);
         if (partner is null) return;
-
-        var stored = IsReportId(reportId) ? await reports.ReadAsync(reportId, cancellationToken).ConfigureAwait(false) : null;
-        // Another partner's report is answered exactly like a missing one: its existence is not disclosed.
-        if (stored is null || stored.Value.PartnerId != partner)
+        try
         {
-            await Problems.NotFound(context, "No report with this id for this partner.").ConfigureAwait(false);
-            return;
-        }
+            var stored = ReportIds.IsValid(reportId) ? await reports.ReadAsync(reportId, cancellationToken).ConfigureAwait(false) : null;
+            // Another partner's report is answered exactly like a missing one: its existence is not disclosed.
+            if (stored is null || stored.Value.PartnerId != partner.Id)
+            {
+                await Problems.NotFound(context, "No report with this id for this partner.").ConfigureAwait(false);
+                return;
+            }
 
-        var d = stored.Value;
-        var response = new ReportStatusResponse(d.Id, d.Status, d.ReceivedAt, d.Sha256, d.ElectionId,
-            d.Classification?.Categories ?? [], d.Classification?.Severity,
-            [.. d.Classification?.Reasons ?? [], .. d.RoutingReasons], d.Routing, d.FailureReason);
-        await Results.Json(response, ElectionJsonContext.Default.ReportStatusResponse).ExecuteAsync(context).ConfigureAwait(false);
+            var d = stored.Value;
+            var response = new ReportStatusResponse(d.Id, d.Status, d.ReceivedAt, d.Sha256, d.ElectionId,
+                d.Classification?.Categories ?? [], d.Classification?.Severity,
+                [.. d.Classification?.Reasons ?? [], .. d.RoutingReasons], d.Routing, d.FailureReason);
+            await Results.Json(response, ElectionJsonContext.Default.ReportStatusResponse).ExecuteAsync(context).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsTransient(e) && !cancellationToken.IsCancellationRequested)
+        {
+            await Unavailable(context, e).ConfigureAwait(false);
+        }
     }
 
-    /// <summary>The same partner and key always give the same id, so Cosmos DB's 409 on create is the duplicate check.</summary>
-    public static string DerivedId(string partner, string idempotencyKey) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(partner + "\n" + idempotencyKey)))[..32];
-
-    private static bool IsReportId(string id) => id.Length == 32 && id.All(char.IsAsciiHexDigitLower);
-
-    private static Task Accepted(HttpContext context, ReportDocument document)
+    /// <summary>GET /api/schemas/report-v1.json: the contract, public like the documentation it is.</summary>
+    public Task GetSchemaAsync(HttpContext context, ReportSchema schema)
     {
-        var statusUrl = $"{context.Request.Scheme}://{context.Request.Host}/api/reports/{document.Id}";
+        context.Response.Headers.CacheControl = "public, max-age=3600";
+        return Results.Bytes(schema.Bytes, "application/schema+json").ExecuteAsync(context);
+    }
+
+    /// <summary>The token's role, then the registry: a client that is not a registered partner is refused.</summary>
+    private async Task<PartnerInfo?> AuthorizeAsync(HttpContext context, string role)
+    {
+        var partnerId = await authorizer.AuthorizeAsync(context, role).ConfigureAwait(false);
+        if (partnerId is null) return null;
+        if (partners.Value.Registry.TryGetValue(partnerId, out var partner))
+            return new PartnerInfo(partnerId, partner.DisplayName, partner.Kind, partner.State);
+
+        LogUnregistered(logger, partnerId);
+        await Problems.WriteAsync(context, StatusCodes.Status403Forbidden, "partner-not-registered", "Partner not registered",
+            "This client application is not in the partner registry.").ConfigureAwait(false);
+        return null;
+    }
+
+    private static Task Answer(HttpContext context, int status, string reportId, string reportStatus, string sha256, string? duplicateOf)
+    {
+        var statusUrl = $"{context.Request.Scheme}://{context.Request.Host}/api/reports/{reportId}";
         context.Response.Headers.Location = statusUrl;
-        return Results.Json(new SubmitResponse(document.Id, ReportStatus.Received, statusUrl, document.Sha256),
-            ElectionJsonContext.Default.SubmitResponse, statusCode: StatusCodes.Status202Accepted).ExecuteAsync(context);
+        return Results.Json(new SubmitResponse(reportId, reportStatus, statusUrl, sha256, duplicateOf),
+            ElectionJsonContext.Default.SubmitResponse, statusCode: status).ExecuteAsync(context);
     }
 
     private static Task IdempotencyConflict(HttpContext context) =>
         Problems.WriteAsync(context, StatusCodes.Status422UnprocessableEntity, "idempotency-conflict", "Idempotency-Key reused",
             "This Idempotency-Key was used with a different body.");
 
-    private static Task TooLarge(HttpContext context, int max) =>
-        Problems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "payload-too-large", "Body too large", $"The body may be at most {max} bytes.");
-
-    private static string? MediaType(string? contentType) =>
-        contentType?.Split(';', 2)[0].Trim().ToLowerInvariant();
-
-    /// <summary>Reads at most <paramref name="max"/> bytes; null when the body is longer (the rest is not read).</summary>
-    private static async Task<byte[]?> ReadLimitedAsync(Stream body, int max, CancellationToken cancellationToken)
+    private Task Unavailable(HttpContext context, Exception error)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(max + 1, 64 * 1024));
-        try
-        {
-            using var collected = new MemoryStream();
-            int read;
-            while ((read = await body.ReadAsync(buffer.AsMemory(0, Math.Min(buffer.Length, max + 1 - (int)collected.Length)), cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                collected.Write(buffer, 0, read);
-                if (collected.Length > max) return null;
-            }
-            return collected.ToArray();
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        LogUnavailable(logger, error);
+        context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "service-unavailable", "Storage unavailable",
+            "Nothing was lost: retry after the delay in Retry-After, with the same Idempotency-Key.");
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Report {ReportId} accepted from partner {PartnerId} for election {ElectionId}, sha256 {Sha256}")]
-    private static partial void LogAccepted(ILogger logger, string reportId, string partnerId, string? electionId, string sha256);
+    /// <summary>Failures of the storage services (not of the request): the partner should retry.</summary>
+    private static bool IsTransient(Exception e) => e is RequestFailedException or CosmosException or HttpRequestException or TimeoutException
+        or OperationCanceledException;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Report {ReportId} resubmitted by partner {PartnerId} with the same Idempotency-Key and body")]
-    private static partial void LogReplayed(ILogger logger, string reportId, string partnerId);
+    /// <summary>The format by media type, or null when unsupported (a STIX version other than 2.1 included).</summary>
+    private static string? Format(string? contentType)
+    {
+        if (contentType is null || !Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)) return null;
+        var type = media.MediaType.Value?.ToLowerInvariant();
+        if (type == "application/json") return type;
+        if (type != StixBundleMapper.MediaType) return null;
+        var version = media.Parameters.FirstOrDefault(p => p.Name.Equals("version", StringComparison.OrdinalIgnoreCase))?.Value.Value?.Trim('"');
+        return version is null or "2.1" ? type : null;
+    }
+
+    private static bool IsValidKey(string key) => key.Length is > 0 and <= MaxIdempotencyKeyLength && key.All(c => c is >= '!' and <= '~');
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Report {ReportId} accepted from partner {PartnerId} for election {ElectionId} as {Format}, sha256 {Sha256}")]
+    private static partial void LogAccepted(ILogger logger, string reportId, string partnerId, string? electionId, string format, string sha256);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Report {ReportId} resubmitted by partner {PartnerId} (Idempotency-Key: {Keyed})")]
+    private static partial void LogReplayed(ILogger logger, string reportId, string partnerId, bool keyed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Client {PartnerId} has a valid token but is not in the partner registry")]
+    private static partial void LogUnregistered(ILogger logger, string partnerId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storage unavailable during a request; answered 503")]
+    private static partial void LogUnavailable(ILogger logger, Exception error);
+}
+
+/// <summary>Report ids: 32 lower-case hex characters derived from the partner and the request, so a retry finds the same id.</summary>
+public static class ReportIds
+{
+    public static string ForKey(string partnerId, string idempotencyKey) => Derive(partnerId, "key", idempotencyKey);
+
+    public static string ForBody(string partnerId, string sha256) => Derive(partnerId, "sha256", sha256);
+
+    public static bool IsValid(string id) => id.Length == 32 && id.All(char.IsAsciiHexDigitLower);
+
+    private static string Derive(string partnerId, string kind, string value) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{partnerId}\n{kind}\n{value}")))[..32];
 }

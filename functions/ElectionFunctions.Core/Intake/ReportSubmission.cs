@@ -29,8 +29,8 @@ public sealed record Indicator(string? Type, string? Value);
 
 public sealed record Contact(string? Name, string? Email, string? Phone);
 
-/// <summary>The 202 answer to a submission; the same bytes for a retried idempotent request.</summary>
-public sealed record SubmitResponse(string ReportId, string Status, string StatusUrl, string Sha256);
+/// <summary>The answer to a submission; a retried idempotent request gets the same bytes. <c>duplicateOf</c>: an identical body sent again without a key.</summary>
+public sealed record SubmitResponse(string ReportId, string Status, string StatusUrl, string Sha256, string? DuplicateOf);
 
 /// <summary>What GET /api/reports/{id} answers (API.md).</summary>
 public sealed record ReportStatusResponse(

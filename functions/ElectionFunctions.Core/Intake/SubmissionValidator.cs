@@ -1,74 +1,56 @@
+using System.Text.Json;
 using ElectionFunctions.Reporting;
 
 namespace ElectionFunctions.Intake;
 
-/// <summary>
-/// The checks of the native body: required fields, vocabularies and the rules a schema cannot make.
-/// Returns the normalised report (defaults applied, electionId inferred) or the errors by field.
-/// </summary>
-public sealed class SubmissionValidator(ElectionsOptions elections, IntakeOptions intake, TimeProvider time)
-{
-    public const int MaxTitleLength = 300;
-    public const int MaxNarrativeLength = 200_000;
+/// <summary>A validated, normalised report, or the errors by field (RFC 9457 <c>errors</c> map).</summary>
+public sealed record Validated(ReportSubmission? Report, Dictionary<string, string[]> Errors);
 
-    public (ReportSubmission? Report, Dictionary<string, string[]> Errors) Validate(ReportSubmission body)
+/// <summary>
+/// The contract check: the JSON Schema (docs/schemas/report-v1.json), then the rules a schema cannot
+/// make: observedAt not in the future beyond clock skew, electionId known or inferable, recipients
+/// only on TLP:RED, countyFips inside the state. Normalises defaults (tlp AMBER, federalContest true).
+/// </summary>
+public sealed class SubmissionValidator(ReportSchema schema, ElectionsOptions elections, IntakeOptions intake, TimeProvider time)
+{
+    /// <summary>A native body, already parsed (depth, duplicates and UTF-8 checked by the reader).</summary>
+    public Validated Validate(JsonElement body)
+    {
+        var errors = schema.Evaluate(body);
+        if (errors.Count > 0) return Failed(errors);
+        ReportSubmission report;
+        try
+        {
+            report = body.Deserialize(ElectionJsonContext.Default.ReportSubmission)!;
+        }
+        catch (JsonException e)
+        {
+            // The schema and the model disagree on a value (e.g. a date-time .NET cannot represent).
+            return Failed(new() { [e.Path?.TrimStart('$', '.') is { Length: > 0 } p ? p : "$"] = ["Invalid value."] });
+        }
+        return Check(report, "");
+    }
+
+    /// <summary>A report mapped from another format (STIX 2.1); error keys start with <paramref name="source"/>.</summary>
+    public Validated ValidateMapped(ReportSubmission report, string source)
+    {
+        var errors = schema.Evaluate(JsonSerializer.SerializeToElement(report, ElectionJsonContext.Default.ReportSubmission));
+        if (errors.Count > 0) return Failed(errors.ToDictionary(e => $"{source}: {e.Key}", e => e.Value, StringComparer.Ordinal));
+        return Check(report, source + ": ");
+    }
+
+    private Validated Check(ReportSubmission body, string prefix)
     {
         var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        void Add(string field, string message)
-        {
-            if (!errors.TryGetValue(field, out var list)) errors[field] = list = [];
-            list.Add(message);
-        }
+        void Add(string field, string message) => (errors.TryGetValue(prefix + field, out var l) ? l : errors[prefix + field] = []).Add(message);
 
-        if (body.SchemaVersion is null) Add("schemaVersion", "Required.");
-        else if (body.SchemaVersion != "1.0") Add("schemaVersion", "Must be \"1.0\".");
-
-        if (string.IsNullOrWhiteSpace(body.Title)) Add("title", "Required.");
-        else if (body.Title.Length > MaxTitleLength) Add("title", $"At most {MaxTitleLength} characters.");
-
-        if (string.IsNullOrWhiteSpace(body.Narrative)) Add("narrative", "Required.");
-        else if (body.Narrative.Length > MaxNarrativeLength) Add("narrative", $"At most {MaxNarrativeLength} characters.");
-
-        if (body.ObservedAt is null) Add("observedAt", "Required (RFC 3339 date-time).");
-        else if (body.ObservedAt > time.GetUtcNow() + intake.ClockSkew) Add("observedAt", "Must not be in the future.");
+        if (body.ObservedAt > time.GetUtcNow() + intake.ClockSkew) Add("observedAt", "Must not be in the future.");
 
         var tlp = body.Tlp ?? Vocabulary.DefaultTlp;
-        if (!Vocabulary.Tlp.Contains(tlp)) Add("tlp", Allowed(Vocabulary.Tlp));
-
-        CheckAll(body.Recipients, "recipients", Vocabulary.Agencies, Add);
         if (body.Recipients is { Count: > 0 } && tlp != "RED") Add("recipients", "Only a TLP:RED report names recipients.");
-        CheckAll(body.TargetedSystems, "targetedSystems", Vocabulary.TargetedSystems, Add);
-        CheckAll(body.Effects, "effects", Vocabulary.Effects, Add);
 
-        for (var i = 0; i < (body.SuspectedForeignGovernments?.Count ?? 0); i++)
-        {
-            if (!IsCountryCode(body.SuspectedForeignGovernments![i])) Add($"suspectedForeignGovernments[{i}]", "ISO 3166-1 alpha-2 code expected.");
-        }
-
-        for (var i = 0; i < (body.NamedActors?.Count ?? 0); i++)
-        {
-            var actor = body.NamedActors![i];
-            if (actor is null) { Add($"namedActors[{i}]", "Must be an object."); continue; }
-            if (string.IsNullOrWhiteSpace(actor.Name)) Add($"namedActors[{i}].name", "Required.");
-            if (actor.Kind is null || !Vocabulary.ActorKinds.Contains(actor.Kind)) Add($"namedActors[{i}].kind", Allowed(Vocabulary.ActorKinds));
-            if (actor.Role is not null && !Vocabulary.ActorRoles.Contains(actor.Role)) Add($"namedActors[{i}].role", Allowed(Vocabulary.ActorRoles));
-            if (actor.Country is not null && !IsCountryCode(actor.Country)) Add($"namedActors[{i}].country", "ISO 3166-1 alpha-2 code expected.");
-        }
-
-        for (var i = 0; i < (body.Indicators?.Count ?? 0); i++)
-        {
-            var indicator = body.Indicators![i];
-            if (indicator is null) { Add($"indicators[{i}]", "Must be an object."); continue; }
-            if (indicator.Type is null || !Vocabulary.IndicatorTypes.Contains(indicator.Type)) Add($"indicators[{i}].type", Allowed(Vocabulary.IndicatorTypes));
-            if (string.IsNullOrWhiteSpace(indicator.Value)) Add($"indicators[{i}].value", "Required.");
-        }
-
-        if (body.Jurisdiction is { } j)
-        {
-            if (j.State is null || !Vocabulary.States.Contains(j.State)) Add("jurisdiction.state", "USPS state code expected.");
-            if (j.CountyFips is not null && (j.CountyFips.Length != 5 || !j.CountyFips.All(char.IsAsciiDigit)))
-                Add("jurisdiction.countyFips", "Five-digit county FIPS code expected.");
-        }
+        if (body.Jurisdiction is { State: { } state, CountyFips: { } county } && Vocabulary.StateFips.TryGetValue(state, out var fips) && !county.StartsWith(fips, StringComparison.Ordinal))
+            Add("jurisdiction.countyFips", $"Not a county of {state} (its county codes start with {fips}).");
 
         var electionId = body.ElectionId;
         if (electionId is not null && elections.Find(electionId) is null)
@@ -76,13 +58,11 @@ public sealed class SubmissionValidator(ElectionsOptions elections, IntakeOption
         else if (electionId is null && body.ObservedAt is { } observed)
         {
             electionId = elections.ForObservation(observed)?.Id;
-            if (electionId is null) Add("electionId", "No federal election window holds observedAt; name the election.");
+            if (electionId is null) Add("electionId", "No federal election's window holds observedAt; name the election.");
         }
 
-        if (errors.Count > 0)
-            return (null, errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal));
-
-        return (body with
+        if (errors.Count > 0) return Failed(errors);
+        return new Validated(body with
         {
             ElectionId = electionId,
             FederalContest = body.FederalContest ?? true,
@@ -96,15 +76,6 @@ public sealed class SubmissionValidator(ElectionsOptions elections, IntakeOption
         }, []);
     }
 
-    private static void CheckAll(IReadOnlyList<string>? values, string field, IReadOnlySet<string> allowed, Action<string, string> add)
-    {
-        for (var i = 0; i < (values?.Count ?? 0); i++)
-        {
-            if (values![i] is null || !allowed.Contains(values[i])) add($"{field}[{i}]", Allowed(allowed));
-        }
-    }
-
-    private static string Allowed(IReadOnlySet<string> allowed) => "Allowed: " + string.Join(", ", allowed) + ".";
-
-    private static bool IsCountryCode(string? code) => code is { Length: 2 } && char.IsAsciiLetterUpper(code[0]) && char.IsAsciiLetterUpper(code[1]);
+    private static Validated Failed(Dictionary<string, List<string>> errors) =>
+        new(null, errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal));
 }

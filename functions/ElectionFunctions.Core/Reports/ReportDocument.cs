@@ -9,6 +9,7 @@ public sealed record ReportDocument
     [JsonPropertyName("id")]
     public required string Id { get; init; }
     public required string PartnerId { get; init; }
+    public PartnerInfo? Partner { get; init; }
     public string? IdempotencyKey { get; init; }
     public required string Status { get; init; }
     public required DateTimeOffset ReceivedAt { get; init; }

@@ -16,7 +16,7 @@ public sealed class SubmissionStore(BlobServiceClient blobs)
     /// Stores the body unless the blob exists. Returns true when stored now or already held the same
     /// bytes (a retried submission), false when another body holds the name.
     /// </summary>
-    public async Task<bool> TryStoreAsync(string path, ReadOnlyMemory<byte> body, string sha256, string contentType, CancellationToken cancellationToken)
+    public async Task<bool> TryStoreAsync(string path, ReadOnlyMemory<byte> body, string sha256, string contentType, string partnerId, CancellationToken cancellationToken)
     {
         var blob = _container.GetBlobClient(path);
         try
@@ -25,7 +25,7 @@ public sealed class SubmissionStore(BlobServiceClient blobs)
             {
                 Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
                 HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
-                Metadata = new Dictionary<string, string> { ["sha256"] = sha256 },
+                Metadata = new Dictionary<string, string> { ["sha256"] = sha256, ["partner"] = partnerId },
             }, cancellationToken).ConfigureAwait(false);
             return true;
         }

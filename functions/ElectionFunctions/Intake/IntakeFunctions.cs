@@ -6,7 +6,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace ElectionFunctions.Functions.Intake;
 
 /// <summary>HTTP intake. Authentication is the bearer token (checked by the handler), not a function key.</summary>
-public sealed class IntakeFunctions(IntakeHandler handler)
+public sealed class IntakeFunctions(IntakeHandler handler, ReportSchema schema)
 {
     [Function("SubmitReport")]
     public async Task<IActionResult> SubmitReport(
@@ -24,6 +24,14 @@ public sealed class IntakeFunctions(IntakeHandler handler)
         CancellationToken cancellationToken)
     {
         await handler.GetAsync(request.HttpContext, reportId, cancellationToken);
+        return new EmptyResult();
+    }
+
+    [Function("GetReportSchema")]
+    public async Task<IActionResult> GetReportSchema(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "schemas/" + ReportSchema.Name)] HttpRequest request)
+    {
+        await handler.GetSchemaAsync(request.HttpContext, schema);
         return new EmptyResult();
     }
 }

@@ -1,0 +1,114 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Json.Schema;
+
+namespace ElectionFunctions.Intake;
+
+/// <summary>
+/// The native body's JSON Schema (docs/schemas/report-v1.json, embedded), evaluated with JsonSchema.Net.
+/// Errors come back keyed by field path (<c>namedActors[0].kind</c>), enum errors with the allowed values.
+/// </summary>
+public sealed partial class ReportSchema
+{
+    public const string Name = "report-v1.json";
+
+    private static readonly EvaluationOptions Options = new() { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
+
+    private readonly JsonSchema _schema;
+    private readonly JsonElement _document;
+
+    public ReportSchema()
+    {
+        using var stream = typeof(ReportSchema).Assembly.GetManifestResourceStream("schemas/" + Name)
+            ?? throw new InvalidOperationException("The report schema is not embedded.");
+        using var memory = new MemoryStream();
+        stream.CopyTo(memory);
+        Bytes = memory.ToArray();
+        _document = JsonDocument.Parse(Bytes).RootElement.Clone();
+        _schema = JsonSchema.FromText(System.Text.Encoding.UTF8.GetString(Bytes));
+    }
+
+    /// <summary>The schema as published (served at GET /api/schemas/report-v1.json).</summary>
+    public byte[] Bytes { get; }
+
+    public Dictionary<string, List<string>> Evaluate(JsonElement instance)
+    {
+        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var results = _schema.Evaluate(instance, Options);
+        if (results.IsValid) return errors;
+
+        foreach (var detail in results.Details ?? [])
+        {
+            if (detail.Errors is null) continue;
+            var pointer = detail.InstanceLocation.ToString();
+            foreach (var (keyword, message) in detail.Errors)
+            {
+                switch (keyword)
+                {
+                    case "required":
+                        foreach (Match m in QuotedName().Matches(message))
+                            Add(errors, Field(pointer, m.Groups[1].Value), "Required.");
+                        break;
+                    case "enum" or "const":
+                        Add(errors, Field(pointer), AllowedAt(pointer) is { } allowed ? "Allowed: " + string.Join(", ", allowed) + "." : message);
+                        break;
+                    case "":
+                        // additionalProperties: false reports its failure under an empty keyword.
+                        Add(errors, Field(pointer), "Unknown field.");
+                        break;
+                    case "pattern":
+                        Add(errors, Field(pointer), "Invalid characters or format.");
+                        break;
+                    default:
+                        Add(errors, Field(pointer), message);
+                        break;
+                }
+            }
+        }
+        // A failure with no located detail (should not happen) still must not pass.
+        if (errors.Count == 0) Add(errors, "$", "Does not match the report schema.");
+        return errors;
+    }
+
+    private static void Add(Dictionary<string, List<string>> errors, string field, string message)
+    {
+        if (!errors.TryGetValue(field, out var list)) errors[field] = list = [];
+        if (!list.Contains(message)) list.Add(message);
+    }
+
+    /// <summary><c>/namedActors/0/kind</c> → <c>namedActors[0].kind</c>.</summary>
+    public static string Field(string pointer, string? child = null)
+    {
+        var builder = new System.Text.StringBuilder();
+        foreach (var raw in pointer.Split('/', StringSplitOptions.RemoveEmptyEntries).Append(child).OfType<string>())
+        {
+            var segment = raw.Replace("~1", "/").Replace("~0", "~");
+            if (segment.All(char.IsAsciiDigit)) builder.Append('[').Append(segment).Append(']');
+            else builder.Append(builder.Length > 0 ? "." : "").Append(segment);
+        }
+        return builder.Length == 0 ? "$" : builder.ToString();
+    }
+
+    /// <summary>The enum (or const) that applies at an instance location, read from the schema itself.</summary>
+    private IEnumerable<string>? AllowedAt(string pointer)
+    {
+        var node = _document;
+        foreach (var segment in pointer.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (segment.All(char.IsAsciiDigit))
+            {
+                if (!node.TryGetProperty("items", out node)) return null;
+            }
+            else if (!node.TryGetProperty("properties", out var properties) || !properties.TryGetProperty(segment, out node))
+            {
+                return null;
+            }
+        }
+        if (node.TryGetProperty("enum", out var values)) return values.EnumerateArray().Select(v => v.GetString()!);
+        if (node.TryGetProperty("const", out var value)) return [value.GetString()!];
+        return null;
+    }
+
+    [GeneratedRegex("\"([^\"]+)\"")]
+    private static partial Regex QuotedName();
+}
