@@ -25,7 +25,8 @@ public sealed partial class ReportSchema
         stream.CopyTo(memory);
         Bytes = memory.ToArray();
         _document = JsonDocument.Parse(Bytes).RootElement.Clone();
-        _schema = JsonSchema.FromText(System.Text.Encoding.UTF8.GetString(Bytes));
+        // Its own registry: the global one keeps a schema per $id, and a second instance (two hosts in one process) would clash.
+        _schema = JsonSchema.FromText(System.Text.Encoding.UTF8.GetString(Bytes), new BuildOptions { SchemaRegistry = new SchemaRegistry() });
     }
 
     /// <summary>The schema as published (served at GET /api/schemas/report-v1.json).</summary>
