@@ -113,6 +113,66 @@ public sealed class EndToEndTests(LocalStack stack)
         Assert.Equal(expected, results.Select(r => r.ElectionId));
     }
 
+    /// <summary>A classified report written straight to Cosmos DB: no queue message, so only the test's own calls route it.</summary>
+    private async Task<string> ClassifiedReportAsync(string tag)
+    {
+        using var document = JsonDocument.Parse(Bodies.Incident(tag));
+        var report = stack.Service<Intake.SubmissionValidator>().Validate(document.RootElement).Report!;
+        var id = Guid.NewGuid().ToString("N");
+        await stack.Service<ReportStore>().TryCreateAsync(new ReportDocument
+        {
+            Id = id, PartnerId = LocalStack.Partner, Status = "classified", ReceivedAt = DateTimeOffset.UtcNow,
+            Sha256 = new string('0', 64), BlobPath = "submissions/none.json", ContentType = "application/json",
+            ElectionId = report.ElectionId, Tlp = report.Tlp!, Report = report,
+            Classification = stack.Service<Classification.Classifier>().Classify(report),
+        }, Cancel);
+        return id;
+    }
+
+    [Fact]
+    public async Task The_same_route_message_delivered_50_times_at_once_sends_exactly_one_message_per_agency()
+    {
+        var reportId = await ClassifiedReportAsync("fifty " + Guid.NewGuid());
+        var handler = stack.Service<Routing.RouteHandler>();
+        var message = $"{{\"reportId\":\"{reportId}\"}}";
+
+        await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() => handler.HandleAsync(message, Cancel), Cancel)));
+
+        var messages = await DrainAgencyQueuesAsync(reportId);
+        Assert.Equal(Agencies, messages.Keys.Order(StringComparer.Ordinal));
+        Assert.All(messages.Values, m => Assert.Single(m));
+        var routed = (await stack.Service<ReportStore>().ReadAsync(reportId, Cancel))!.Value;
+        Assert.Equal("routed", routed.Status);
+        Assert.All(routed.Routing, r => Assert.Equal("sent", r.Status));
+    }
+
+    [Fact]
+    public async Task A_publish_failing_half_way_is_retried_for_the_remaining_agencies_only()
+    {
+        var reportId = await ClassifiedReportAsync("half " + Guid.NewGuid());
+        var message = $"{{\"reportId\":\"{reportId}\"}}";
+        var failing = new FailingPublisher(stack.Service<Routing.IAgencyPublisher>(), failOn: "doj");
+        var handler = new Routing.RouteHandler(stack.Service<Routing.RoutingDecider>(), failing, stack.Service<ReportStore>(),
+            stack.Service<ProcessingFailures>(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<Routing.RouteHandler>.Instance);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => handler.HandleAsync(message, Cancel));
+        var partial = (await stack.Service<ReportStore>().ReadAsync(reportId, Cancel))!.Value;
+        Assert.Equal("classified", partial.Status);
+        Assert.Equal(["sent", "pending", "pending", "pending"], partial.Routing.Select(r => r.Status)); // dhs went out before doj failed
+
+        await stack.Service<Routing.RouteHandler>().HandleAsync(message, Cancel);
+        var messages = await DrainAgencyQueuesAsync(reportId);
+        Assert.Equal(Agencies, messages.Keys.Order(StringComparer.Ordinal));
+        Assert.All(messages.Values, m => Assert.Single(m));
+        Assert.Equal("routed", (await stack.Service<ReportStore>().ReadAsync(reportId, Cancel))!.Value.Status);
+    }
+
+    private sealed class FailingPublisher(Routing.IAgencyPublisher inner, string failOn) : Routing.IAgencyPublisher
+    {
+        public Task PublishAsync(Routing.AgencyMessage message, CancellationToken cancellationToken) =>
+            message.Agency == failOn ? throw new InvalidOperationException("queue down") : inner.PublishAsync(message, cancellationToken);
+    }
+
     /// <summary>Consumes every agency queue as an agency would (receive, then delete), returning this report's messages by agency.</summary>
     private async Task<Dictionary<string, List<JsonElement>>> DrainAgencyQueuesAsync(string reportId)
     {

@@ -178,7 +178,7 @@ public sealed partial class IntakeHandler(
             var d = stored.Value;
             var response = new ReportStatusResponse(d.Id, d.Status, d.ReceivedAt, d.Sha256, d.ElectionId,
                 d.Classification?.Categories ?? [], d.Classification?.Severity,
-                [.. d.Classification?.Reasons ?? [], .. d.RoutingReasons], d.Routing, d.FailureReason);
+                [.. d.Classification?.Reasons ?? [], .. d.RoutingReasons], [.. d.Routing.Select(r => new AgencyStatus(r.Agency, r.Status, r.At))], d.FailureReason);
             await Results.Json(response, ElectionJsonContext.Default.ReportStatusResponse).ExecuteAsync(context).ConfigureAwait(false);
         }
         catch (Exception e) when (IsTransient(e) && !cancellationToken.IsCancellationRequested)

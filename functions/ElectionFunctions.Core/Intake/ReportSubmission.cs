@@ -42,5 +42,5 @@ public sealed record ReportStatusResponse(
     IReadOnlyList<string> Categories,
     string? Severity,
     IReadOnlyList<Reason> Reasons,
-    IReadOnlyList<AgencyRouting> Routing,
+    IReadOnlyList<AgencyStatus> Routing,
     string? FailureReason);

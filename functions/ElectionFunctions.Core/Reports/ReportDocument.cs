@@ -47,13 +47,18 @@ public sealed record ClassificationResult(
     IReadOnlyList<Reason> Reasons,
     DateTimeOffset ClassifiedAt);
 
-public sealed record AgencyRouting(string Agency, string Status, DateTimeOffset? At);
+/// <summary>One agency's delivery. <c>ClaimedBy</c>/<c>ClaimedAt</c>: the attempt sending it now (a lease, so a crashed attempt is taken over).</summary>
+public sealed record AgencyRouting(string Agency, string Status, DateTimeOffset? At, string? ClaimedBy = null, DateTimeOffset? ClaimedAt = null);
 
 public static class RoutingStatus
 {
     public const string Pending = "pending";
+    public const string Sending = "sending";
     public const string Sent = "sent";
 }
+
+/// <summary>What a partner sees of one agency's delivery.</summary>
+public sealed record AgencyStatus(string Agency, string Status, DateTimeOffset? At);
 
 /// <summary>The only content of an internal queue message: handlers read the rest from Cosmos.</summary>
 public sealed record ReportMessage(string ReportId);

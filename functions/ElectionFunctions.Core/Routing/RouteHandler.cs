@@ -4,8 +4,11 @@ using Microsoft.Extensions.Logging;
 namespace ElectionFunctions.Routing;
 
 /// <summary>
-/// reports-route → one message per agency. The plan (agencies and reasons) is written first, then each
-/// agency is marked sent after its message, so a redelivered message sends only what is still pending.
+/// reports-route → one message per agency, once. An attempt first claims the agencies it will send
+/// (one ETag write: the plan with every agency claimed, or the pending and lease-expired ones), then
+/// publishes, then marks them sent. A duplicate or redelivered message finds the claims taken or the
+/// agencies sent and sends nothing. Only a crash between a publish and its mark can repeat a message,
+/// after the lease; its MessageId ({reportId}:{agency}) lets Service Bus drop it.
 /// </summary>
 public sealed partial class RouteHandler(
     RoutingDecider decider,
@@ -16,6 +19,9 @@ public sealed partial class RouteHandler(
     ILogger<RouteHandler> logger)
 {
     public const string Stage = "routing";
+
+    /// <summary>How long a claim holds; after it another attempt may take the agency over.</summary>
+    public static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(1);
 
     public async Task HandleAsync(string message, CancellationToken cancellationToken)
     {
@@ -34,20 +40,8 @@ public sealed partial class RouteHandler(
 
     private async Task RouteAsync(string reportId, CancellationToken cancellationToken)
     {
-        var stored = await reports.UpdateAsync(reportId, d =>
-        {
-            if (d.Status != ReportStatus.Classified || d.RoutingReasons.Count > 0) return null;
-            var (agencies, reasons) = decider.Decide(d.Classification!, d.Tlp, d.Report.Recipients ?? []);
-            return d with
-            {
-                Routing = [.. agencies.Select(a => new AgencyRouting(a, RoutingStatus.Pending, null))],
-                RoutingReasons = reasons,
-                // Nothing to send (out of scope): done now.
-                Status = agencies.Count == 0 ? ReportStatus.Routed : d.Status,
-                RoutedAt = agencies.Count == 0 ? time.GetUtcNow() : null,
-            };
-        }, cancellationToken).ConfigureAwait(false);
-
+        var attempt = Guid.NewGuid().ToString("N");
+        var stored = await reports.UpdateAsync(reportId, d => Claim(d, attempt, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
         if (stored is null)
         {
             LogUnknown(logger, reportId);
@@ -56,25 +50,64 @@ public sealed partial class RouteHandler(
         var report = stored.Value;
         if (report.Status == ReportStatus.Received)
             throw new InvalidOperationException("The report is not classified yet.");
-        if (report.Status != ReportStatus.Classified) return;
 
-        foreach (var pending in report.Routing.Where(r => r.Status == RoutingStatus.Pending))
+        var mine = report.Routing.Where(r => r.Status == RoutingStatus.Sending && r.ClaimedBy == attempt).Select(r => r.Agency).ToList();
+        if (mine.Count == 0) return; // routed already, or another attempt holds the claims
+
+        var sent = new List<string>();
+        try
         {
-            await publisher.PublishAsync(AgencyMessage.For(pending.Agency, report, report.RoutingReasons), cancellationToken).ConfigureAwait(false);
-            var at = time.GetUtcNow();
-            var updated = await reports.UpdateAsync(reportId, d =>
+            foreach (var agency in mine)
             {
-                var routing = d.Routing.Select(r => r.Agency == pending.Agency ? r with { Status = RoutingStatus.Sent, At = at } : r).ToList();
-                var done = routing.All(r => r.Status == RoutingStatus.Sent);
-                return d with { Routing = routing, Status = done ? ReportStatus.Routed : d.Status, RoutedAt = done ? at : d.RoutedAt };
-            }, cancellationToken).ConfigureAwait(false);
-            LogSent(logger, reportId, pending.Agency, updated?.Value.Status);
+                await publisher.PublishAsync(AgencyMessage.For(agency, report, report.RoutingReasons), cancellationToken).ConfigureAwait(false);
+                sent.Add(agency);
+                LogSent(logger, reportId, agency);
+            }
         }
+        finally
+        {
+            // Record what went out and give back what did not, so a retry sends only what is left.
+            await SettleAsync(reportId, attempt, sent).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The plan with every agency claimed by this attempt, or a claim on what is pending or whose lease ran out; null when there is nothing to claim.</summary>
+    private ReportDocument? Claim(ReportDocument d, string attempt, DateTimeOffset now)
+    {
+        if (d.Status != ReportStatus.Classified) return null;
+        if (d.RoutingReasons.Count == 0)
+        {
+            var (agencies, reasons) = decider.Decide(d.Classification!, d.Tlp, d.Report.Recipients ?? []);
+            return d with
+            {
+                Routing = [.. agencies.Select(a => new AgencyRouting(a, RoutingStatus.Sending, null, attempt, now))],
+                RoutingReasons = reasons,
+                // Nothing to send (out of scope): done now.
+                Status = agencies.Count == 0 ? ReportStatus.Routed : d.Status,
+                RoutedAt = agencies.Count == 0 ? now : null,
+            };
+        }
+        bool Claimable(AgencyRouting r) => r.Status == RoutingStatus.Pending || (r.Status == RoutingStatus.Sending && r.ClaimedAt + ClaimLease < now);
+        if (!d.Routing.Any(Claimable)) return null;
+        return d with { Routing = [.. d.Routing.Select(r => Claimable(r) ? r with { Status = RoutingStatus.Sending, ClaimedBy = attempt, ClaimedAt = now } : r)] };
+    }
+
+    private Task SettleAsync(string reportId, string attempt, IReadOnlyList<string> sent)
+    {
+        var at = time.GetUtcNow();
+        return reports.UpdateAsync(reportId, d =>
+        {
+            var routing = d.Routing.Select(r => r.ClaimedBy != attempt || r.Status != RoutingStatus.Sending ? r
+                : sent.Contains(r.Agency) ? new AgencyRouting(r.Agency, RoutingStatus.Sent, at)
+                : new AgencyRouting(r.Agency, RoutingStatus.Pending, null)).ToList();
+            var done = routing.All(r => r.Status == RoutingStatus.Sent);
+            return d with { Routing = routing, Status = done ? ReportStatus.Routed : d.Status, RoutedAt = done ? at : d.RoutedAt };
+        }, CancellationToken.None);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Report {ReportId} not found; message dropped")]
     private static partial void LogUnknown(ILogger logger, string reportId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Report {ReportId} sent to {Agency}; status {Status}")]
-    private static partial void LogSent(ILogger logger, string reportId, string agency, string? status);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Report {ReportId} sent to {Agency}")]
+    private static partial void LogSent(ILogger logger, string reportId, string agency);
 }
