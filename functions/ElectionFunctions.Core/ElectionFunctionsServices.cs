@@ -48,6 +48,7 @@ public static class ElectionFunctionsServices
         services.AddSingleton<SubmissionStore>();
         services.AddSingleton<WorkQueues>();
         services.AddSingleton<ProcessingFailures>();
+        services.AddSingleton<RetryHandler>();
         services.AddSingleton<StorageInitializer>();
 
         services.AddOptions<PartnerOptions>().Bind(configuration.GetSection(PartnerOptions.Section)).ValidateOnStart();

@@ -93,6 +93,7 @@ public static class LocalHostApp
         app.UseExceptionHandler();
         app.MapPost("/api/reports", (HttpContext context, IntakeHandler intake) => intake.SubmitAsync(context, context.RequestAborted));
         app.MapGet("/api/reports/{reportId}", (HttpContext context, string reportId, IntakeHandler intake) => intake.GetAsync(context, reportId, context.RequestAborted));
+        app.MapPost("/api/reports/{reportId}/retry", (HttpContext context, string reportId, RetryHandler retry) => retry.RetryAsync(context, reportId, context.RequestAborted));
         app.MapGet("/api/schemas/" + ReportSchema.Name, (HttpContext context, IntakeHandler intake, ReportSchema schema) => intake.GetSchemaAsync(context, schema));
         app.MapPost("/api/elections/{electionId}/package", (HttpContext context, string electionId, PackageHandler packages) => packages.CompileAsync(context, electionId, context.RequestAborted));
 

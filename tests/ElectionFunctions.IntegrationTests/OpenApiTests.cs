@@ -50,6 +50,8 @@ public sealed class OpenApiTests(LocalStack stack)
         await CheckAsync("/api/reports/{reportId}", "get", Get($"/api/reports/{reportId}", stack.Token()), HttpStatusCode.OK);
         await CheckAsync("/api/reports/{reportId}", "get", Get($"/api/reports/{new string('0', 32)}", stack.Token()), HttpStatusCode.NotFound);
 
+        await CheckAsync("/api/reports/{reportId}/retry", "post", Post($"/api/reports/{reportId}/retry", "", stack.Token("operator", [AppRoles.Admin])), HttpStatusCode.Conflict);
+
         var compile = stack.Token("operator", [AppRoles.CompilePackages]);
         await CheckAsync("/api/elections/{electionId}/package", "post", Post("/api/elections/2026-11-03-general/package", "", compile), HttpStatusCode.Created);
         await CheckAsync("/api/elections/{electionId}/package", "post", Post("/api/elections/1999-11-02-general/package", "", compile), HttpStatusCode.NotFound);

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Storage.Queues;
@@ -66,6 +67,24 @@ public sealed class QueueTests(LocalStack stack)
         var failed = await stack.GetReportAsync(reportId);
         Assert.Equal("failed", failed.GetProperty("status").GetString());
         Assert.Contains("not classified", failed.GetProperty("failureReason").GetString());
+
+        // Once the cause is fixed, an operator re-drives it (and only an operator, and only a failed report).
+        Assert.Equal(HttpStatusCode.Forbidden, (await RetryAsync(reportId, stack.Token())).StatusCode);
+        var retried = await RetryAsync(reportId, stack.Token("operator", [Security.AppRoles.Admin]));
+        Assert.Equal(HttpStatusCode.Accepted, retried.StatusCode);
+        Assert.Equal("classified", (await retried.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("status").GetString());
+        var routed = await stack.WaitForStatusAsync(reportId, "routed", TimeSpan.FromSeconds(10));
+        Assert.False(routed.TryGetProperty("failureReason", out _));
+        var again = await RetryAsync(reportId, stack.Token("operator", [Security.AppRoles.Admin]));
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal("urn:electionfunctions:problem:not-failed", (await again.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("type").GetString());
+    }
+
+    private Task<HttpResponseMessage> RetryAsync(string reportId, string token)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/reports/{reportId}/retry");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return stack.Http.SendAsync(request, Cancel);
     }
 
     [Fact]

@@ -87,6 +87,8 @@ public sealed partial class RouteHandler(
                 RoutedAt = agencies.Count == 0 ? now : null,
             };
         }
+        // Everything went out but the last write did not land (or a re-drive): finish.
+        if (d.Routing.All(r => r.Status == RoutingStatus.Sent)) return d with { Status = ReportStatus.Routed, RoutedAt = now };
         bool Claimable(AgencyRouting r) => r.Status == RoutingStatus.Pending || (r.Status == RoutingStatus.Sending && r.ClaimedAt + ClaimLease < now);
         if (!d.Routing.Any(Claimable)) return null;
         return d with { Routing = [.. d.Routing.Select(r => Claimable(r) ? r with { Status = RoutingStatus.Sending, ClaimedBy = attempt, ClaimedAt = now } : r)] };
