@@ -33,6 +33,8 @@ public static class ElectionFunctionsServices
         services.AddOptions<ElectionsOptions>().Bind(configuration.GetSection(ElectionsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RoutingOptions>().Bind(configuration.GetSection(RoutingOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RoutingOptions>, RoutingOptionsValidator>();
+        services.AddOptions<ClassificationOptions>().Bind(configuration.GetSection(ClassificationOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ClassificationOptions>, ClassificationOptionsValidator>();
         services.AddOptions<CosmosOptions>().Bind(configuration.GetSection(CosmosOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         var storage = configuration.GetSection(QueueNames.Connection);

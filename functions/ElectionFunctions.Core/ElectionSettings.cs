@@ -5,21 +5,26 @@ using Microsoft.Extensions.FileProviders;
 namespace ElectionFunctions;
 
 /// <summary>
-/// electionsettings.json holds the defaults that are data rather than deployment settings (elections
-/// calendar, routing matrix). It goes first, so app settings and environment variables override it.
+/// electionsettings.json and classification-rules.json hold the defaults that are data rather than
+/// deployment settings (elections calendar, routing matrix, classification rules). They go first, so
+/// app settings and environment variables override them.
 /// </summary>
 public static class ElectionSettings
 {
     public const string FileName = "electionsettings.json";
+    public const string RulesFileName = "classification-rules.json";
 
     public static IConfigurationBuilder AddElectionSettingsDefaults(this IConfigurationBuilder configuration)
     {
-        configuration.Sources.Insert(0, new JsonConfigurationSource
+        foreach (var file in new[] { RulesFileName, FileName })
         {
-            Path = FileName,
-            Optional = false,
-            FileProvider = new PhysicalFileProvider(AppContext.BaseDirectory),
-        });
+            configuration.Sources.Insert(0, new JsonConfigurationSource
+            {
+                Path = file,
+                Optional = false,
+                FileProvider = new PhysicalFileProvider(AppContext.BaseDirectory),
+            });
+        }
         return configuration;
     }
 }

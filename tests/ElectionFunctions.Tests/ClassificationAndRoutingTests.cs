@@ -9,15 +9,9 @@ namespace ElectionFunctions.Tests;
 /// <summary>The shipped rules and the shipped routing matrix (electionsettings.json) against DOMAIN.md.</summary>
 public sealed class ClassificationAndRoutingTests
 {
-    private static readonly Classifier Classifier = new(TimeProvider.System);
-    private static readonly RoutingOptions Matrix = LoadMatrix();
-    private static readonly RoutingDecider Decider = new(Options.Create(Matrix));
-
-    private static RoutingOptions LoadMatrix()
-    {
-        var configuration = new ConfigurationBuilder().AddElectionSettingsDefaults().Build();
-        return configuration.GetSection(RoutingOptions.Section).Get<RoutingOptions>()!;
-    }
+    private static readonly Classifier Classifier = ShippedSettings.Classifier();
+    private static readonly RoutingOptions Matrix = ShippedSettings.Routing;
+    private static readonly RoutingDecider Decider = ShippedSettings.Decider();
 
     private static (ClassificationResult Classification, IReadOnlyList<string> Agencies) Run(ReportSubmission report)
     {
@@ -140,7 +134,7 @@ public sealed class ClassificationAndRoutingTests
         var (_, routingReasons) = Decider.Decide(c, "AMBER", []);
         Assert.Contains(c.Reasons, r => r.Rule == "target.election-infrastructure" && r.Evidence.Contains("voter-registration-database"));
         Assert.Contains(c.Reasons, r => r.Rule == "narrative.spear-phishing" && r.Evidence.Contains("Spear-phishing"));
-        Assert.Contains(c.Reasons, r => r.Rule == "severity.critical");
+        Assert.Contains(c.Reasons, r => r.Rule == "severity.critical-registration" && r.Evidence.Contains("effect:data-altered"));
         Assert.Contains(routingReasons, r => r.Rule == "routing.matrix.dhs" && r.Evidence == "category:election-infrastructure");
     }
 
@@ -169,5 +163,51 @@ public sealed class ClassificationAndRoutingTests
         Assert.True(result.Failed);
         Assert.Contains(result.Failures!, f => f.Contains("'fbi'"));
         Assert.Contains(result.Failures!, f => f.Contains("'colour:red'"));
+    }
+
+    [Fact]
+    public void Shipped_rules_are_valid_and_every_decision_carries_their_version()
+    {
+        Assert.True(new ClassificationOptionsValidator().Validate(null, ShippedSettings.Rules).Succeeded);
+        Assert.Equal(ShippedSettings.Rules.Version, Classifier.Classify(Reports.Native(["tabulation"], [], ["RU"])).RulesVersion);
+        Assert.Equal(ShippedSettings.Rules.Version, Classifier.Classify(Reports.Native()).RulesVersion);
+    }
+
+    [Fact]
+    public void Bad_rules_fail_validation_on_start()
+    {
+        var bad = new ClassificationOptions
+        {
+            Version = "",
+            ForeignNexusPhrases = ["x"],
+            Rules = [new CategoryRule { Id = "a", Categories = ["fraud"], Phrases = ["p"] }, new CategoryRule { Id = "a", Signals = ["nokind"] }],
+            Severity = [new SeverityRule { Id = "s", Level = "severe", AnySignal = ["x"] }],
+        };
+        var failures = new ClassificationOptionsValidator().Validate(null, bad).Failures!;
+        Assert.Contains(failures, f => f.Contains("Version"));
+        Assert.Contains(failures, f => f.Contains("'a' is used twice"));
+        Assert.Contains(failures, f => f.Contains("unknown category 'fraud'"));
+        Assert.Contains(failures, f => f.Contains("a: no condition"));
+        Assert.Contains(failures, f => f.Contains("'nokind'"));
+        Assert.Contains(failures, f => f.Contains("must end with a rule without conditions"));
+        Assert.Contains(failures, f => f.Contains("unknown level 'severe'"));
+    }
+
+    [Theory]
+    [InlineData("There is no evidence of foreign involvement in the outage.", false)]
+    [InlineData("Investigators ruled out Russian involvement.", false)]
+    [InlineData("The outage was not caused by Iran.", false)]
+    [InlineData("Analysts attribute the outage to Russian operators.", true)]
+    [InlineData("No data was lost. Russian operators were behind it.", true)] // the cue is in another sentence
+    [InlineData("We did not notice at first, but after three days of review the logs clearly show Iranian infrastructure.", true)] // cue outside the window
+    public void Negated_foreign_involvement_is_no_nexus(string narrative, bool inScope) =>
+        Assert.Equal(inScope, Classifier.Classify(Reports.Native(narrative: narrative)).InScope);
+
+    [Fact]
+    public void Phrases_match_across_case_spaces_and_hyphens()
+    {
+        var c = Classifier.Classify(Reports.Native(governments: ["RU"], narrative: "A SPEAR PHISHING wave hit the Voter-Registration office."));
+        Assert.Contains(c.Reasons, r => r.Rule == "narrative.spear-phishing");
+        Assert.Contains(c.Reasons, r => r.Rule == "narrative.voter-registration");
     }
 }

@@ -88,9 +88,8 @@ public sealed class StixTests
         var mapped = Map(TestPaths.Sample("incident.stix.json"));
         var fromStix = ContractTests.Validator.ValidateMapped(mapped.Report!, mapped.Source).Report!;
 
-        var classifier = new Classifier(TimeProvider.System);
-        var matrix = new ConfigurationBuilder().AddElectionSettingsDefaults().Build().GetSection(RoutingOptions.Section).Get<RoutingOptions>()!;
-        var decider = new RoutingDecider(Options.Create(matrix));
+        var classifier = ShippedSettings.Classifier();
+        var decider = ShippedSettings.Decider();
         var a = classifier.Classify(fromNative);
         var b = classifier.Classify(fromStix);
         Assert.Equal(a.Categories, b.Categories);

@@ -39,13 +39,16 @@ public static class ReportStatus
 /// <summary>Why a decision was taken: the rule's id and the field or text that triggered it.</summary>
 public sealed record Reason(string Rule, string Evidence);
 
+/// <summary>A classification: categories, severity, the signals routing reads, the reasons, the rules version, and the indicators (submitted and extracted, deduplicated).</summary>
 public sealed record ClassificationResult(
     IReadOnlyList<string> Categories,
     string Severity,
     bool InScope,
     IReadOnlyList<string> Signals,
     IReadOnlyList<Reason> Reasons,
-    DateTimeOffset ClassifiedAt);
+    DateTimeOffset ClassifiedAt,
+    string RulesVersion = "",
+    IReadOnlyList<Indicator>? Indicators = null);
 
 /// <summary>One agency's delivery. <c>ClaimedBy</c>/<c>ClaimedAt</c>: the attempt sending it now (a lease, so a crashed attempt is taken over).</summary>
 public sealed record AgencyRouting(string Agency, string Status, DateTimeOffset? At, string? ClaimedBy = null, DateTimeOffset? ClaimedAt = null);

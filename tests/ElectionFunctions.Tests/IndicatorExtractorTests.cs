@@ -1,0 +1,50 @@
+using ElectionFunctions.Classification;
+using ElectionFunctions.Intake;
+
+namespace ElectionFunctions.Tests;
+
+public sealed class IndicatorExtractorTests
+{
+    [Fact]
+    public void Extracts_every_kind_including_defanged_forms_and_merges_with_the_submitted_ones()
+    {
+        const string hash = "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08";
+        var narrative = $"""
+            Phishing mail from svc-alerts[@]gov-notify[.]net linked to hxxps://vote-update[.]example/polls?id=7 and
+            http://results.example/login. Beacons went to 203.0.113[.]47, 198.51.100(dot)23 and 2001:db8::dead:beef.
+            The dropper's SHA-256 is {hash}. Infrastructure: update-service[.]ru and cdn-sync.top (see e.g. the report.pdf).
+            """;
+        var merged = IndicatorExtractor.Merge([new Indicator("ipv4", "203.0.113.47"), new Indicator("domain", "Known.EXAMPLE")], narrative);
+
+        Assert.Equal(
+        [
+            new Indicator("ipv4", "203.0.113.47"),
+            new Indicator("domain", "known.example"),
+            new Indicator("url", "https://vote-update.example/polls?id=7"),
+            new Indicator("url", "http://results.example/login"),
+            new Indicator("email", "svc-alerts@gov-notify.net"),
+            new Indicator("ipv4", "198.51.100.23"),
+            new Indicator("ipv6", "2001:db8::dead:beef"),
+            new Indicator("sha256", hash.ToLowerInvariant()),
+            new Indicator("domain", "update-service.ru"),
+            new Indicator("domain", "cdn-sync.top"),
+        ], merged);
+    }
+
+    [Theory]
+    [InlineData("Version 1.2.3.4.5 of the tool", 0)]
+    [InlineData("Timestamps 10:30:00 and ratio 3:2", 0)]
+    [InlineData("Read the report.pdf and notes.txt, e.g. section 2", 0)]
+    [InlineData("nothing here", 0)]
+    public void Ordinary_text_yields_no_indicators(string narrative, int count) =>
+        Assert.Equal(count, IndicatorExtractor.Merge([], narrative).Count);
+
+    [Fact]
+    public void Classification_carries_the_merged_indicators_and_says_how_many_came_from_the_narrative()
+    {
+        var report = Reports.Native(governments: ["IR"], narrative: "Traffic to 203.0.113[.]9 and bad-domain[.]ru.") with { Indicators = [new Indicator("ipv4", "203.0.113.9")] };
+        var c = ShippedSettings.Classifier().Classify(report);
+        Assert.Equal([new Indicator("ipv4", "203.0.113.9"), new Indicator("domain", "bad-domain.ru")], c.Indicators);
+        Assert.Contains(c.Reasons, r => r.Rule == "indicators.narrative" && r.Evidence.StartsWith("1 "));
+    }
+}
