@@ -1,7 +1,7 @@
 # The two commands: `make run` (local stack on http://127.0.0.1:7071) and `make test` (every test).
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help run test token build restore
+.PHONY: help run test token build restore evaluate
 
 SOLUTION  := ElectionFunctions.sln
 LOCALHOST := functions/ElectionFunctions.LocalHost
@@ -14,6 +14,7 @@ help:
 	@echo "make run    build, start the emulators and the local host on http://127.0.0.1:7071 (Ctrl-C stops all)"
 	@echo "make test   run every test (the tests start and stop their own emulators)"
 	@echo "make token  print a development bearer token (PARTNER=$(PARTNER) ROLES=\"$(ROLES)\")"
+	@echo "make evaluate  classification precision/recall over tests/Evaluation, recorded in docs/classification.md"
 
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -34,3 +35,6 @@ token:
 test: $(NPM_STAMP)
 	rm -rf TestResults
 	dotnet test --solution $(SOLUTION) --report-trx --results-directory "$(CURDIR)/TestResults"
+
+evaluate:
+	dotnet run --project tests/ElectionFunctions.Evaluation -- --write docs/classification.md
