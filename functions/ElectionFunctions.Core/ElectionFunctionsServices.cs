@@ -76,12 +76,13 @@ public static class ElectionFunctionsServices
             services.AddSingleton(_ => serviceBus.Value is { Length: > 0 } connection
                 ? new ServiceBusClient(connection)
                 : new ServiceBusClient(serviceBus["fullyQualifiedNamespace"] ?? throw new InvalidOperationException($"{ServiceBusConnection}__fullyQualifiedNamespace is not set."), Credential(serviceBus)));
-            services.AddSingleton<IAgencyPublisher, ServiceBusAgencyPublisher>();
+            services.AddSingleton<IAgencyTransport, ServiceBusTransport>();
         }
         else
         {
-            services.AddSingleton<IAgencyPublisher, StorageQueueAgencyPublisher>();
+            services.AddSingleton<IAgencyTransport, StorageQueueTransport>();
         }
+        services.AddSingleton<IAgencyPublisher, AgencyPublisher>();
 
         services.AddPartnerAuthentication(configuration);
         return services;

@@ -18,6 +18,7 @@ namespace ElectionFunctions;
 [JsonSerializable(typeof(ReportDocument))]
 [JsonSerializable(typeof(ReportMessage))]
 [JsonSerializable(typeof(AgencyMessage))]
+[JsonSerializable(typeof(AgencyEnvelope))]
 [JsonSerializable(typeof(QueryPage<ReportDocument>))]
 [JsonSerializable(typeof(ElectionPackage))]
 [JsonSerializable(typeof(PackageManifest))]

@@ -8,6 +8,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using ElectionFunctions.Reporting;
 using ElectionFunctions.Security;
+using Json.Schema;
 
 namespace ElectionFunctions.IntegrationTests;
 
@@ -44,6 +45,7 @@ public sealed class EndToEndTests(LocalStack stack)
         var messages = await DrainAgencyQueuesAsync(reportId);
         Assert.Equal(Agencies, messages.Keys.Order(StringComparer.Ordinal));
         Assert.All(messages.Values, m => Assert.Single(m));
+        Assert.All(messages.Values, m => Assert.True(AgencySchema.Evaluate(m[0], new EvaluationOptions { OutputFormat = OutputFormat.Flag }).IsValid, m[0].GetRawText()));
         Assert.Equal($"{reportId}:dhs", messages["dhs"][0].GetProperty("messageId").GetString());
         Assert.Equal("jane.roe@sos.ga.gov", messages["doj"][0].GetProperty("report").GetProperty("contact").GetProperty("email").GetString());
         Assert.False(messages["odni"][0].GetProperty("report").TryGetProperty("contact", out _));
@@ -171,6 +173,44 @@ public sealed class EndToEndTests(LocalStack stack)
     {
         public Task PublishAsync(Routing.AgencyMessage message, CancellationToken cancellationToken) =>
             message.Agency == failOn ? throw new InvalidOperationException("queue down") : inner.PublishAsync(message, cancellationToken);
+    }
+
+    private static readonly JsonSchema AgencySchema = LoadAgencySchema();
+
+    private static JsonSchema LoadAgencySchema()
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "ElectionFunctions.sln"))) root = Path.GetDirectoryName(root)!;
+        return JsonSchema.FromText(File.ReadAllText(Path.Combine(root, "docs", "schemas", "agency-message-v1.json")), new BuildOptions { SchemaRegistry = new SchemaRegistry() });
+    }
+
+    [Fact]
+    public async Task A_message_too_large_for_the_queue_travels_as_a_claim_check_to_the_agencys_container()
+    {
+        // 150 KB of narrative: over a storage queue message, within the intake limit.
+        var body = System.Text.Json.Nodes.JsonNode.Parse(Bodies.Incident("large " + Guid.NewGuid()))!;
+        body["narrative"] = "Operators linked to the IRGC exfiltrated logs. " + string.Join(" ", Enumerable.Repeat("Log line with details.", 7000));
+        using var response = await stack.SubmitAsync(body.ToJsonString());
+        var reportId = (await response.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("reportId").GetString()!;
+        await stack.WaitForStatusAsync(reportId, "routed", TimeSpan.FromSeconds(10));
+
+        var messages = await DrainAgencyQueuesAsync(reportId);
+        Assert.Equal(Agencies, messages.Keys.Order(StringComparer.Ordinal));
+        foreach (var (agency, list) in messages)
+        {
+            var envelope = Assert.Single(list);
+            Assert.True(AgencySchema.Evaluate(envelope, new EvaluationOptions { OutputFormat = OutputFormat.Flag }).IsValid, envelope.GetRawText());
+            var claim = envelope.GetProperty("claimCheck");
+            var path = claim.GetProperty("blobPath").GetString()!;
+            Assert.StartsWith($"agency-{agency}/", path);
+            var blob = (await stack.Service<BlobServiceClient>().GetBlobContainerClient($"agency-{agency}").GetBlobClient(path[(path.IndexOf('/') + 1)..])
+                .DownloadContentAsync(Cancel)).Value.Content.ToArray();
+            Assert.Equal(claim.GetProperty("sha256").GetString(), Convert.ToHexStringLower(SHA256.HashData(blob)));
+            using var full = JsonDocument.Parse(blob);
+            Assert.True(AgencySchema.Evaluate(full.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.Flag }).IsValid);
+            Assert.Equal(body["narrative"]!.GetValue<string>(), full.RootElement.GetProperty("report").GetProperty("narrative").GetString());
+            Assert.Equal(envelope.GetProperty("messageId").GetString(), full.RootElement.GetProperty("messageId").GetString());
+        }
     }
 
     /// <summary>Consumes every agency queue as an agency would (receive, then delete), returning this report's messages by agency.</summary>

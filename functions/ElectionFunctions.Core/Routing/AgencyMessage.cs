@@ -33,7 +33,24 @@ public sealed record AgencyMessage(
     }
 }
 
-/// <summary>Sends agency messages; implementations must be idempotent per <see cref="AgencyMessage.MessageId"/> where the transport allows.</summary>
+/// <summary>
+/// What goes on the queue instead of an agency message too large for it: the routing essentials and
+/// where the full message is (container <c>agency-{agency}</c>, so each agency can be granted its own).
+/// </summary>
+public sealed record AgencyEnvelope(
+    string SchemaVersion,
+    string MessageId,
+    string Agency,
+    string ReportId,
+    string? ElectionId,
+    IReadOnlyList<string> Categories,
+    string Severity,
+    string Tlp,
+    ClaimCheck ClaimCheck);
+
+public sealed record ClaimCheck(string BlobPath, string Sha256, long Bytes);
+
+/// <summary>Sends agency messages; a redelivery must carry the same <see cref="AgencyMessage.MessageId"/>.</summary>
 public interface IAgencyPublisher
 {
     Task PublishAsync(AgencyMessage message, CancellationToken cancellationToken);

@@ -20,7 +20,7 @@ public sealed class StorageInitializer(CosmosClient cosmos, BlobServiceClient bl
         var database = (await cosmos.CreateDatabaseIfNotExistsAsync(options.Value.Database, cancellationToken: cancellationToken).ConfigureAwait(false)).Database;
         await database.CreateContainerIfNotExistsAsync(new ContainerProperties(options.Value.ReportsContainer, "/id"), cancellationToken: cancellationToken).ConfigureAwait(false);
 
-        foreach (var container in new[] { BlobContainers.Submissions, BlobContainers.Packages })
+        foreach (var container in new[] { BlobContainers.Submissions, BlobContainers.Packages }.Concat(AgencyQueues.Select(Routing.AgencyPublisher.ContainerFor)))
             await blobs.GetBlobContainerClient(container).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
 
         foreach (var queue in new[] { QueueNames.Intake, QueueNames.Route, QueueNames.IntakePoison, QueueNames.RoutePoison }.Concat(AgencyQueues))

@@ -1,10 +1,13 @@
+using System.Text.Json;
 using Azure.Messaging.ServiceBus;
+using Azure.Storage.Blobs;
 using ElectionFunctions.Routing;
+using Json.Schema;
 
 namespace ElectionFunctions.Tests;
 
 /// <summary>There is no Service Bus emulator: the SDK's senders are virtual, so a recording sender stands in for the wire.</summary>
-public sealed class ServiceBusAgencyPublisherTests
+public sealed class AgencyPublisherTests
 {
     private static ReportDocument Routed() => new()
     {
@@ -25,7 +28,8 @@ public sealed class ServiceBusAgencyPublisherTests
     public async Task Sends_one_message_per_agency_on_that_agencys_queue_with_the_contract_properties()
     {
         var client = new RecordingClient();
-        var publisher = new ServiceBusAgencyPublisher(client);
+        // Small messages never touch Blob Storage (the claim-check path is tested on Azurite).
+        var publisher = new AgencyPublisher(new ServiceBusTransport(client), new BlobServiceClient("UseDevelopmentStorage=true"));
         var report = Routed();
 
         await publisher.PublishAsync(AgencyMessage.For("dhs", report, []), CancellationToken.None);
@@ -44,6 +48,30 @@ public sealed class ServiceBusAgencyPublisherTests
         Assert.Equal("election-infrastructure", message.ApplicationProperties["categories"]);
         // Duplicate detection keys on MessageId: the repeat carries the same id.
         Assert.Equal(message.MessageId, sent[1].MessageId);
+        Assert.All(client.Senders.Values.SelectMany(s => s.Sent), m => Assert.True(IsValidAgencyMessage(m.Body.ToString()), m.Body.ToString()));
+    }
+
+    internal static readonly JsonSchema AgencySchema = JsonSchema.FromText(
+        File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "docs", "schemas", "agency-message-v1.json")), new BuildOptions { SchemaRegistry = new SchemaRegistry() });
+
+    internal static bool IsValidAgencyMessage(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return AgencySchema.Evaluate(document.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.Flag, RequireFormatValidation = true }).IsValid;
+    }
+
+    [Fact]
+    public void The_agency_schema_accepts_both_shapes_and_refuses_a_message_without_its_tlp()
+    {
+        var full = JsonSerializer.Serialize(AgencyMessage.For("odni", Routed(), []), ElectionJsonContext.Default.AgencyMessage);
+        Assert.True(IsValidAgencyMessage(full));
+        var envelope = JsonSerializer.Serialize(new AgencyEnvelope("1.0", "0123456789abcdef0123456789abcdef:odni", "odni", "0123456789abcdef0123456789abcdef",
+            "2026-11-03-general", ["election-infrastructure"], "high", "AMBER", new ClaimCheck("agency-odni/0123456789abcdef0123456789abcdef.json", new string('a', 64), 300_000)),
+            ElectionJsonContext.Default.AgencyEnvelope);
+        Assert.True(IsValidAgencyMessage(envelope));
+        var withoutTlp = System.Text.Json.Nodes.JsonNode.Parse(full)!.AsObject();
+        Assert.True(withoutTlp.Remove("tlp"));
+        Assert.False(IsValidAgencyMessage(withoutTlp.ToJsonString()));
     }
 
     [Fact]
@@ -59,7 +87,9 @@ public sealed class ServiceBusAgencyPublisherTests
     [Fact]
     public void The_body_is_the_schema_versioned_agency_message()
     {
-        var message = ServiceBusAgencyPublisher.ToServiceBusMessage(AgencyMessage.For("treasury", Routed(), []));
+        var agencyMessage = AgencyMessage.For("treasury", Routed(), []);
+        var message = ServiceBusTransport.ToServiceBusMessage(new OutgoingMessage("treasury", agencyMessage.MessageId, agencyMessage.ReportId, "high", "AMBER+STRICT",
+            "election-infrastructure", BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(agencyMessage, ElectionJsonContext.Default.AgencyMessage))));
         using var body = System.Text.Json.JsonDocument.Parse(message.Body.ToString());
         Assert.Equal("1.0", body.RootElement.GetProperty("schemaVersion").GetString());
         Assert.Equal("treasury", body.RootElement.GetProperty("agency").GetString());
