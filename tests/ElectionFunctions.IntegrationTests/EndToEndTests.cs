@@ -213,6 +213,30 @@ public sealed class EndToEndTests(LocalStack stack)
         }
     }
 
+    [Fact]
+    public async Task The_documented_consumer_sample_runs_and_reads_the_report_from_its_queue()
+    {
+        using var response = await stack.SubmitAsync(Bodies.Incident("consumer sample " + Guid.NewGuid()));
+        var reportId = (await response.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("reportId").GetString()!;
+        await stack.WaitForStatusAsync(reportId, "routed", TimeSpan.FromSeconds(10));
+
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "ElectionFunctions.sln"))) root = Path.GetDirectoryName(root)!;
+        var connection = stack.Service<Microsoft.Extensions.Configuration.IConfiguration>()["AzureWebJobsStorage"]!;
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "run", "docs/agency-consumer/AgencyConsumer.cs", "--", "storage", connection, "odni", "--once" }) start.ArgumentList.Add(a);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync(Cancel);
+        var errors = process.StandardError.ReadToEndAsync(Cancel);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        timeout.CancelAfter(TimeSpan.FromMinutes(4));
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.True(process.ExitCode == 0, await output + await errors);
+        Assert.Contains($"{reportId}:odni  TLP:AMBER  high  [election-infrastructure]", await output);
+        Assert.Contains("routing.matrix.odni: in-scope", await output);
+    }
+
     /// <summary>Consumes every agency queue as an agency would (receive, then delete), returning this report's messages by agency.</summary>
     private async Task<Dictionary<string, List<JsonElement>>> DrainAgencyQueuesAsync(string reportId)
     {
