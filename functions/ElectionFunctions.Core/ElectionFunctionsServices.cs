@@ -66,6 +66,7 @@ public static class ElectionFunctionsServices
         services.AddSingleton<ClassifyHandler>();
         services.AddSingleton<RoutingDecider>();
         services.AddSingleton<RouteHandler>();
+        services.AddSingleton<PackageStore>();
         services.AddSingleton<PackageCompiler>();
         services.AddSingleton<PackageHandler>();
 

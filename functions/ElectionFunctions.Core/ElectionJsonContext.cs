@@ -23,6 +23,7 @@ namespace ElectionFunctions;
 [JsonSerializable(typeof(ElectionPackage))]
 [JsonSerializable(typeof(PackageManifest))]
 [JsonSerializable(typeof(PackageResult))]
+[JsonSerializable(typeof(PackageState))]
 public sealed partial class ElectionJsonContext : JsonSerializerContext;
 
 /// <summary>The body of a Cosmos DB query page read through the stream API.</summary>

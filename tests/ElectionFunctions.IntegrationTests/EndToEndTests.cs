@@ -16,6 +16,7 @@ namespace ElectionFunctions.IntegrationTests;
 /// The walking skeleton's promise, through the local host on the real emulators. The only class that
 /// consumes the agency queues, so its counts are not disturbed by other tests.
 /// </summary>
+[Collection(PackageCompiles.Name)]
 public sealed class EndToEndTests(LocalStack stack)
 {
     private static readonly string[] Agencies = ["dhs", "doj", "odni", "treasury"];
@@ -64,16 +65,22 @@ public sealed class EndToEndTests(LocalStack stack)
         var result = await compiled.Content.ReadFromJsonAsync<JsonElement>(Cancel);
         var packages = stack.Service<BlobServiceClient>().GetBlobContainerClient("packages");
         var prefix = result.GetProperty("path").GetString()!["packages/".Length..];
+        var reportsCsv = (await packages.GetBlobClient(prefix + "reports.csv").DownloadContentAsync(Cancel)).Value.Content.ToString();
+        Assert.Contains("\r\n" + reportId + ",", reportsCsv);
         var packageBytes = (await packages.GetBlobClient(prefix + "package.json").DownloadContentAsync(Cancel)).Value.Content.ToArray();
         using var package = JsonDocument.Parse(packageBytes);
-        Assert.Contains(reportId, package.RootElement.GetProperty("reportIds").EnumerateArray().Select(i => i.GetString()));
-        var statistics = package.RootElement.GetProperty("statistics");
-        Assert.True(statistics.GetProperty("byAgency").GetProperty("treasury").GetInt32() >= 1);
-        Assert.Equal(package.RootElement.GetProperty("reportIds").GetArrayLength() + package.RootElement.GetProperty("redReportIds").GetArrayLength(),
-            statistics.GetProperty("reports").GetInt32());
+        Assert.Equal(result.GetProperty("reports").GetInt32(), package.RootElement.GetProperty("reports").GetInt32());
+        Assert.True(package.RootElement.GetProperty("sectionD").GetProperty("byAgency").GetProperty("treasury").GetInt32() >= 1);
+        Assert.Contains(package.RootElement.GetProperty("sectionA").GetProperty("governments").EnumerateArray(), g => g.GetProperty("country").GetString() == "IR");
         using var manifest = JsonDocument.Parse((await packages.GetBlobClient(prefix + "manifest.json").DownloadContentAsync(Cancel)).Value.Content.ToArray());
-        var file = manifest.RootElement.GetProperty("files").EnumerateArray().Single(f => f.GetProperty("name").GetString() == "package.json");
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(packageBytes)), file.GetProperty("sha256").GetString());
+        var files = manifest.RootElement.GetProperty("files").EnumerateArray().ToList();
+        Assert.Equal(["package.json", "package.stix.json", "report.html", "reports.csv", "section-a.csv", "section-b.csv", "section-c.csv"],
+            files.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
+        foreach (var file in files)
+        {
+            var bytes = (await packages.GetBlobClient(prefix + file.GetProperty("name").GetString()).DownloadContentAsync(Cancel)).Value.Content.ToArray();
+            Assert.Equal(file.GetProperty("sha256").GetString(), Convert.ToHexStringLower(SHA256.HashData(bytes)));
+        }
     }
 
     [Fact]
@@ -105,14 +112,16 @@ public sealed class EndToEndTests(LocalStack stack)
     }
 
     [Fact]
-    public async Task The_timer_handler_compiles_drafts_for_elections_inside_their_45_days()
+    public async Task The_timer_handler_compiles_every_election_from_its_day_on()
     {
         // Today (2026-11-24 when written) lies inside the 2026 general's window; the handler uses the real clock.
         var results = await stack.Service<PackageHandler>().CompileDueAsync(Cancel);
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        var expected = stack.Service<Microsoft.Extensions.Options.IOptions<ElectionsOptions>>().Value.Calendar
-            .Where(e => today >= e.Date && today <= e.Date.AddDays(45)).Select(e => e.Id);
-        Assert.Equal(expected, results.Select(r => r.ElectionId));
+        var calendar = stack.Service<Microsoft.Extensions.Options.IOptions<ElectionsOptions>>().Value.Calendar;
+        // Every election from its day on: drafts until the due date, then the final, then addenda when reports arrive.
+        Assert.Equal(calendar.Count(e => today >= e.Date), results.Count);
+        Assert.All(results, r => Assert.Contains(r.Outcome, new[] { CompileOutcome.Compiled, CompileOutcome.NothingNew }));
+        Assert.All(results.Where(r => r.Package is not null), r => Assert.Matches("^(draft-[0-9]{3}|final|addendum-[0-9]{3})$", r.Package!.Version));
     }
 
     /// <summary>A classified report written straight to Cosmos DB: no queue message, so only the test's own calls route it.</summary>

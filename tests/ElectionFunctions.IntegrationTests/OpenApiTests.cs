@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Routing;
 namespace ElectionFunctions.IntegrationTests;
 
 /// <summary>docs/openapi.json against the running routes: the same operations, and real answers that match what it documents.</summary>
+[Collection(PackageCompiles.Name)]
 public sealed class OpenApiTests(LocalStack stack)
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;

@@ -29,7 +29,7 @@ public sealed class StixTests
     /// opinion, incident), so a location falls into its custom-object branch, where core and
     /// cyber-observable-core both match and the oneOf fails for a valid object.
     /// </summary>
-    private static bool IsValidStix(string json)
+    internal static bool IsValidStix(string json)
     {
         var bundle = JsonNode.Parse(json)!.AsObject();
         var objects = bundle["objects"]?.AsArray() ?? [];

@@ -1,6 +1,9 @@
 namespace ElectionFunctions.Reporting;
 
-/// <summary>package.json: the 45-day package's data (schemaVersion 1.0, skeleton: statistics and report ids).</summary>
+/// <summary>
+/// package.json, schemaVersion 1.0 (docs/schemas/package-v1.json): the aggregates of the 45-day package.
+/// Per-report rows (every supporting report id) are in the CSV tables beside it.
+/// </summary>
 public sealed record ElectionPackage(
     string SchemaVersion,
     string ElectionId,
@@ -8,22 +11,57 @@ public sealed record ElectionPackage(
     DateOnly DueDate,
     string Version,
     string Kind,
-    PackageStatistics Statistics,
-    IReadOnlyList<string> ReportIds,
-    IReadOnlyList<string> RedReportIds);
-
-public sealed record PackageStatistics(
+    DateTimeOffset? ReceivedFrom,
+    DateTimeOffset ReceivedThrough,
     int Reports,
-    IReadOnlyDictionary<string, int> ByStatus,
+    int RedReports,
+    SectionA SectionA,
+    SectionB SectionB,
+    SectionC SectionC,
+    SectionD SectionD);
+
+/// <summary>Sec. 1(a): per suspected foreign government, the nature (categories), methods (targets, effects) and persons.</summary>
+public sealed record SectionA(IReadOnlyList<GovernmentEntry> Governments);
+
+public sealed record GovernmentEntry(
+    string Country,
+    int Reports,
+    int RedReports,
+    IReadOnlyDictionary<string, int> Categories,
+    IReadOnlyDictionary<string, int> Targets,
+    IReadOnlyDictionary<string, int> Effects,
+    IReadOnlyList<PersonEntry> Persons);
+
+public sealed record PersonEntry(string Name, string Kind, string? Country, string Role, int Reports);
+
+/// <summary>Sec. 1(b): (i) election infrastructure by state and system with material effects; (ii) political organizations and campaigns.</summary>
+public sealed record SectionB(IReadOnlyList<InfrastructureEntry> Infrastructure, IReadOnlyList<InfrastructureEntry> Campaigns);
+
+public sealed record InfrastructureEntry(string State, string System, int Reports, IReadOnlyDictionary<string, int> MaterialEffects);
+
+/// <summary>Sec. 2: named foreign persons and entities for Treasury, with their role under the order.</summary>
+public sealed record SectionC(IReadOnlyList<ReferralEntry> Referrals);
+
+public sealed record ReferralEntry(string Name, string Kind, string Country, string Role, string Basis, int Reports);
+
+/// <summary>Statistics.</summary>
+public sealed record SectionD(
     IReadOnlyDictionary<string, int> ByCategory,
     IReadOnlyDictionary<string, int> ByState,
     IReadOnlyDictionary<string, int> ByAgency,
     IReadOnlyDictionary<string, int> ByTlp,
-    IReadOnlyDictionary<string, int> BySeverity);
+    IReadOnlyDictionary<string, int> BySeverity,
+    IReadOnlyDictionary<string, int> ByStatus,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> ReceivedPerDayByCategory,
+    Durations IntakeToRouting,
+    int Failed);
 
-public sealed record PackageManifest(string ElectionId, string Version, IReadOnlyList<PackageFile> Files);
+/// <summary>Seconds from intake to routing: percentiles from a fixed logarithmic histogram (constant memory; within 2% of the exact value).</summary>
+public sealed record Durations(int Count, double? P50, double? P95, double? P99, double? Max);
+
+public sealed record PackageManifest(string ElectionId, string Version, string Kind, IReadOnlyList<PackageFile> Files);
 
 public sealed record PackageFile(string Name, string Sha256, long Bytes);
 
-/// <summary>What the compile answers: where the package is and what it counted.</summary>
-public sealed record PackageResult(string ElectionId, string Version, int Reports, string Path, IReadOnlyList<PackageFile> Files);
+/// <summary>What a compile answers: where the package is and what it counted.</summary>
+public sealed record PackageResult(string ElectionId, string Version, string Kind, int Reports, string Path, IReadOnlyList<PackageFile> Files);

@@ -15,23 +15,32 @@ public sealed class PackageHandler(RequestAuthorizer authorizer, PackageCompiler
         if (await authorizer.AuthorizeAsync(context, AppRoles.CompilePackages).ConfigureAwait(false) is null) return;
 
         var result = await compiler.CompileAsync(electionId, cancellationToken).ConfigureAwait(false);
-        if (result is null)
+        switch (result.Outcome)
         {
-            await Problems.NotFound(context, "No federal election with this id in the calendar.").ConfigureAwait(false);
-            return;
+            case CompileOutcome.UnknownElection:
+                await Problems.NotFound(context, "No federal election with this id in the calendar.").ConfigureAwait(false);
+                break;
+            case CompileOutcome.Busy:
+                context.Response.Headers.RetryAfter = "60";
+                await Problems.WriteAsync(context, StatusCodes.Status409Conflict, "compile-in-progress", "A compile is running",
+                    "Another compile of this election holds the lease; retry later.").ConfigureAwait(false);
+                break;
+            case CompileOutcome.NothingNew:
+                context.Response.StatusCode = StatusCodes.Status204NoContent;
+                break;
+            default:
+                await Results.Json(result.Package!, ElectionJsonContext.Default.PackageResult, statusCode: StatusCodes.Status201Created).ExecuteAsync(context).ConfigureAwait(false);
+                break;
         }
-        await Results.Json(result, ElectionJsonContext.Default.PackageResult, statusCode: StatusCodes.Status201Created).ExecuteAsync(context).ConfigureAwait(false);
     }
 
-    /// <summary>The timer: a draft for every election from its day to its due date.</summary>
-    public async Task<IReadOnlyList<PackageResult>> CompileDueAsync(CancellationToken cancellationToken)
+    /// <summary>The timer: a draft for every election from its day to its due date, the final on it, addenda afterwards when reports arrive.</summary>
+    public async Task<IReadOnlyList<CompileResult>> CompileDueAsync(CancellationToken cancellationToken)
     {
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        var results = new List<PackageResult>();
-        foreach (var election in elections.Value.Calendar.Where(e => today >= e.Date && today <= e.Date.AddDays(elections.Value.PackageDueDays)))
-        {
-            if (await compiler.CompileAsync(election.Id, cancellationToken).ConfigureAwait(false) is { } result) results.Add(result);
-        }
+        var results = new List<CompileResult>();
+        foreach (var election in elections.Value.Calendar.Where(e => today >= e.Date).OrderBy(e => e.Date))
+            results.Add(await compiler.CompileAsync(election.Id, cancellationToken).ConfigureAwait(false));
         return results;
     }
 }

@@ -64,10 +64,11 @@ public sealed class ReportStore(CosmosClient client, IOptions<CosmosOptions> opt
         }
     }
 
-    /// <summary>Streams one election's reports, one page in memory at a time (one cross-partition query, continuation tokens).</summary>
+    /// <summary>Streams one election's reports in id order, one page in memory at a time (one cross-partition query, continuation tokens).</summary>
     public async IAsyncEnumerable<ReportDocument> QueryElectionAsync(string electionId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var query = new QueryDefinition("SELECT * FROM c WHERE c.electionId = @electionId").WithParameter("@electionId", electionId);
+        // Ordered by id so that a package rebuilt from unchanged data has the same bytes.
+        var query = new QueryDefinition("SELECT * FROM c WHERE c.electionId = @electionId ORDER BY c.id").WithParameter("@electionId", electionId);
         using var iterator = _container.GetItemQueryStreamIterator(query, requestOptions: new QueryRequestOptions { MaxItemCount = options.Value.QueryPageSize });
         while (iterator.HasMoreResults)
         {

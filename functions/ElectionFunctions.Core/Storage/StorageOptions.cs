@@ -15,6 +15,8 @@ public sealed class CosmosOptions
 
     public string ReportsContainer { get; set; } = "reports";
 
+    public string PackagesContainer { get; set; } = "packages";
+
     /// <summary>Create the database, containers, blob containers and queues on start (local only: in Azure the Bicep creates them and the app has data-plane roles only).</summary>
     public bool CreateIfNotExists { get; set; }
 

@@ -1,0 +1,104 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Azure.Storage.Blobs;
+using ElectionFunctions.Reporting;
+using ElectionFunctions.Tests;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace ElectionFunctions.IntegrationTests;
+
+/// <summary>
+/// The package life cycle on the real emulators over a generated election of a few thousand reports,
+/// with a clock the test moves and an election of its own (the app's timer never sees it).
+/// </summary>
+public sealed class PackageTests(LocalStack stack)
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private sealed class Clock(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    private PackageCompiler Compiler(Election election, TimeProvider clock) => new(stack.Service<ReportStore>(), stack.Service<PackageStore>(),
+        stack.Service<BlobServiceClient>(), Options.Create(new ElectionsOptions { Calendar = [election] }), clock, NullLogger<PackageCompiler>.Instance);
+
+    private async Task InsertAsync(IEnumerable<ReportDocument> reports) =>
+        await Parallel.ForEachAsync(reports, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = Cancel },
+            async (r, ct) => Assert.True(await stack.Service<ReportStore>().TryCreateAsync(r, ct)));
+
+    private async Task<byte[]> DownloadAsync(string path) =>
+        (await stack.Service<BlobServiceClient>().GetBlobContainerClient("packages").GetBlobClient(path).DownloadContentAsync(Cancel)).Value.Content.ToArray();
+
+    [Fact]
+    public async Task Drafts_until_the_due_date_then_a_sealed_reproducible_final_then_addenda_once_each()
+    {
+        var election = new Election { Id = $"2026-06-02-test-{Guid.NewGuid():N}"[..40], Date = new DateOnly(2026, 6, 2) };
+        var start = new DateTimeOffset(2026, 5, 13, 0, 0, 0, TimeSpan.Zero);
+        var reports = GeneratedElection.Reports(election.Id, 2000, start, seed: 2026).ToList();
+        await InsertAsync(reports);
+        var clock = new Clock(new DateTimeOffset(2026, 6, 5, 6, 0, 0, TimeSpan.Zero));
+        var compiler = Compiler(election, clock);
+
+        var first = await compiler.CompileAsync(election.Id, Cancel);
+        clock.Now = clock.Now.AddDays(1);
+        var second = await compiler.CompileAsync(election.Id, Cancel);
+        Assert.Equal(("draft-001", "draft", 2000), (first.Package!.Version, first.Package.Kind, first.Package.Reports));
+        Assert.Equal("draft-002", second.Package!.Version);
+
+        clock.Now = new DateTimeOffset(2026, 7, 17, 6, 0, 0, TimeSpan.Zero); // election day + 45
+        var final = (await compiler.CompileAsync(election.Id, Cancel)).Package!;
+        Assert.Equal(("final", "final", 2000), (final.Version, final.Kind, final.Reports));
+
+        // Streamed from Cosmos DB, paged and ordered, it is the same package as the same reports folded here.
+        var tables = Enumerable.Range(0, 4).Select(_ => new StringWriter()).ToArray();
+        var aggregator = new PackageAggregator(new PackageTables(tables[0], tables[1], tables[2], tables[3]));
+        foreach (var r in reports.OrderBy(r => r.Id, StringComparer.Ordinal)) aggregator.Add(r);
+        var expected = JsonSerializer.SerializeToUtf8Bytes(aggregator.Build(election, 45, "final", "final", null, clock.Now), ElectionJsonContext.Default.ElectionPackage);
+        Assert.Equal(expected, await DownloadAsync($"{election.Id}/final/package.json"));
+
+        // Sealed: every file is in the manifest with its hash, and rebuilding from unchanged data gives the same bytes.
+        using var manifest = JsonDocument.Parse(await DownloadAsync($"{election.Id}/final/manifest.json"));
+        foreach (var file in manifest.RootElement.GetProperty("files").EnumerateArray())
+            Assert.Equal(file.GetProperty("sha256").GetString(), Convert.ToHexStringLower(SHA256.HashData(await DownloadAsync($"{election.Id}/final/{file.GetProperty("name").GetString()}"))));
+        Assert.Equal(final.Files, await compiler.RebuildAsync(election.Id, "final", Cancel));
+
+        // Nothing new: no addendum. Then late reports, and five compiles at once: one addendum, with only them.
+        clock.Now = clock.Now.AddDays(1);
+        Assert.Equal(CompileOutcome.NothingNew, (await compiler.CompileAsync(election.Id, Cancel)).Outcome);
+        var late = GeneratedElection.Reports(election.Id, 12, clock.Now.AddHours(-1), seed: 7).Select(r => r with { ReceivedAt = clock.Now.AddMinutes(-30) }).ToList();
+        await InsertAsync(late);
+        clock.Now = clock.Now.AddHours(1);
+        var burst = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Task.Run(() => compiler.CompileAsync(election.Id, Cancel), Cancel)));
+        var compiled = Assert.Single(burst, r => r.Outcome == CompileOutcome.Compiled);
+        Assert.All(burst.Where(r => r != compiled), r => Assert.Contains(r.Outcome, new[] { CompileOutcome.Busy, CompileOutcome.NothingNew }));
+        Assert.Equal(("addendum-001", 12), (compiled.Package!.Version, compiled.Package.Reports));
+        var state = (await stack.Service<PackageStore>().ReadOrCreateAsync(election.Id, Cancel)).Value;
+        Assert.Equal(["draft-001", "draft-002", "final", "addendum-001"], state.Versions.Select(v => v.Version));
+        Assert.Null(state.LeaseHolder);
+        Assert.Equal(compiled.Package.Files, await compiler.RebuildAsync(election.Id, "addendum-001", Cancel));
+    }
+
+    [Fact]
+    public async Task The_report_html_is_served_from_blob_self_contained_and_escaped()
+    {
+        var election = new Election { Id = $"2026-11-03-html-{Guid.NewGuid():N}"[..40], Date = new DateOnly(2026, 11, 3) };
+        await InsertAsync(GeneratedElection.Reports(election.Id, 300, new DateTimeOffset(2026, 10, 20, 0, 0, 0, TimeSpan.Zero), seed: 5));
+        var result = (await Compiler(election, new Clock(new DateTimeOffset(2026, 11, 10, 0, 0, 0, TimeSpan.Zero))).CompileAsync(election.Id, Cancel)).Package!;
+        var html = System.Text.Encoding.UTF8.GetString(await DownloadAsync($"{election.Id}/{result.Version}/report.html"));
+        Assert.StartsWith("<!DOCTYPE html>", html);
+        Assert.DoesNotContain("<script", html);
+        Assert.Contains("&lt;script&gt;", html);
+        Assert.Contains("<svg", html);
+        Assert.True(StixIsWellFormed(await DownloadAsync($"{election.Id}/{result.Version}/package.stix.json")));
+    }
+
+    private static bool StixIsWellFormed(byte[] bundle)
+    {
+        using var document = JsonDocument.Parse(bundle);
+        return document.RootElement.GetProperty("type").GetString() == "bundle"
+            && document.RootElement.GetProperty("objects").EnumerateArray().Count(o => o.GetProperty("type").GetString() == "report") == 1;
+    }
+}
