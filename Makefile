@@ -1,7 +1,7 @@
 # The two commands: `make run` (local stack on http://127.0.0.1:7071) and `make test` (every test).
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help run test token build restore evaluate
+.PHONY: help run test token build restore evaluate chromium
 
 SOLUTION  := ElectionFunctions.sln
 LOCALHOST := functions/ElectionFunctions.LocalHost
@@ -32,7 +32,12 @@ token:
 	@dotnet build $(LOCALHOST) --nologo -v q > /dev/null || dotnet build $(LOCALHOST) --nologo -v q
 	@dotnet run --project $(LOCALHOST) --no-build -- token --partner "$(PARTNER)" --roles "$(ROLES)"
 
-test: $(NPM_STAMP)
+# The package test opens report.html in Debian's Chromium; installed here when missing (as root, like CI).
+chromium:
+	@command -v chromium >/dev/null || { if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "Install Debian's chromium (apt-get install chromium) for the package HTML test."; fi; }
+
+test: $(NPM_STAMP) chromium
 	rm -rf TestResults
 	dotnet test --solution $(SOLUTION) --report-trx --results-directory "$(CURDIR)/TestResults"
 

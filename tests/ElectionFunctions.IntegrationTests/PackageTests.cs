@@ -93,6 +93,34 @@ public sealed class PackageTests(LocalStack stack)
         Assert.Contains("&lt;script&gt;", html);
         Assert.Contains("<svg", html);
         Assert.True(StixIsWellFormed(await DownloadAsync($"{election.Id}/{result.Version}/package.stix.json")));
+
+        // A person opens it: headless Chromium (Debian's package; make test installs it) renders it with no console message.
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "ElectionFunctions.sln"))) root = Path.GetDirectoryName(root)!;
+        var output = Directory.CreateDirectory(Path.Combine(root, "TestResults", "screenshots")).FullName;
+        var page = Path.Combine(output, "report.html");
+        var screenshot = Path.Combine(output, "report.png");
+        await File.WriteAllTextAsync(page, html, Cancel);
+        File.Delete(screenshot);
+        Assert.True(File.Exists("/usr/bin/chromium"), "Debian's chromium is not installed: run make test (it installs it as root) or apt-get install chromium.");
+        var profile = Directory.CreateTempSubdirectory("chromium-profile-");
+        var start = new System.Diagnostics.ProcessStartInfo("/usr/bin/chromium") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", $"--user-data-dir={profile.FullName}", "--enable-logging=stderr", "--v=0",
+            "--window-size=1200,2000", $"--screenshot={screenshot}", new Uri(page).AbsoluteUri })
+            start.ArgumentList.Add(a);
+        using var chromium = System.Diagnostics.Process.Start(start)!;
+        var log = chromium.StandardError.ReadToEndAsync(Cancel);
+        _ = chromium.StandardOutput.ReadToEndAsync(Cancel);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        timeout.CancelAfter(TimeSpan.FromMinutes(2));
+        await chromium.WaitForExitAsync(timeout.Token);
+        profile.Delete(recursive: true);
+
+        Assert.Equal(0, chromium.ExitCode);
+        Assert.True(new FileInfo(screenshot).Length > 10_000, "no screenshot");
+        // Page console messages (errors, blocked content, CSP refusals) are logged as CONSOLE lines.
+        Assert.DoesNotContain((await log).Split('\n'), line => line.Contains("CONSOLE") || line.Contains("Refused to"));
     }
 
     private static bool StixIsWellFormed(byte[] bundle)

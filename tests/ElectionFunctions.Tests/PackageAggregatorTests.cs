@@ -142,3 +142,29 @@ public sealed class PackageAggregatorTests
         Assert.Equal(values[^1], summary.Max!.Value, 3);
     }
 }
+
+public sealed class PackageSchemaTests
+{
+    [Fact]
+    public void Package_json_validates_against_its_published_schema()
+    {
+        var schema = Json.Schema.JsonSchema.FromText(File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "docs", "schemas", "package-v1.json")),
+            new Json.Schema.BuildOptions { SchemaRegistry = new Json.Schema.SchemaRegistry() });
+        var writers = Enumerable.Range(0, 4).Select(_ => new StringWriter()).ToArray();
+        var aggregator = new PackageAggregator(new PackageTables(writers[0], writers[1], writers[2], writers[3]));
+        foreach (var r in GeneratedElection.Reports("2026-11-03-general", 400, new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero))) aggregator.Add(r);
+        var election = new Election { Id = "2026-11-03-general", Date = new DateOnly(2026, 11, 3) };
+        foreach (var package in new[]
+        {
+            aggregator.Build(election, 45, "draft-001", "draft", null, DateTimeOffset.UnixEpoch),
+            aggregator.Build(election, 45, "addendum-002", "addendum", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddDays(1)),
+        })
+        {
+            using var json = JsonDocument.Parse(JsonSerializer.SerializeToUtf8Bytes(package, ElectionJsonContext.Default.ElectionPackage));
+            var result = schema.Evaluate(json.RootElement, new Json.Schema.EvaluationOptions { OutputFormat = Json.Schema.OutputFormat.List, RequireFormatValidation = true });
+            Assert.True(result.IsValid, string.Join("; ", (result.Details ?? []).Where(d => d.Errors is not null).SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation} {e.Value}"))));
+        }
+        using var broken = JsonDocument.Parse("{\"schemaVersion\":\"1.0\",\"version\":\"draft-1\"}");
+        Assert.False(schema.Evaluate(broken.RootElement).IsValid);
+    }
+}

@@ -29,7 +29,7 @@ public static class PackageHtml
         html.Append("<h2>A. Input to the DNI assessment (Sec. 1(a))</h2>\n<p class=\"note\">Per suspected foreign government: the nature of the activity, its methods and the persons involved. Supporting report ids: section-a.csv.</p>\n");
         Table(html, ["Government", "Reports", "TLP:RED", "Nature (categories)", "Methods (targets; effects)", "Persons"], p.SectionA.Governments.Select(g => new[]
         {
-            E(g.Country), N(g.Reports), N(g.RedReports), Counts(g.Categories), Counts(g.Targets) + "; " + Counts(g.Effects),
+            E(g.Country), N(g.Reports), N(g.RedReports), Counts(g.Categories), string.Join("; ", new[] { Counts(g.Targets), Counts(g.Effects) }.Where(c => c.Length > 0)),
             string.Join("<br>", g.Persons.Select(x => $"{E(x.Name)} ({E(x.Kind)}, {E(x.Role)}, {x.Reports})")),
         }));
 
@@ -114,8 +114,9 @@ public static class PackageHtml
             }
             x += column;
         }
-        svg.Append($"<text x=\"0\" y=\"{top + 10}\" font-size=\"11\">{max}</text><text x=\"30\" y=\"{top + height + 14}\" font-size=\"11\">{E(perDay.Keys.First())}</text>" +
-                   $"<text x=\"{x - 60}\" y=\"{top + height + 14}\" font-size=\"11\">{E(perDay.Keys.Last())}</text>\n");
+        svg.Append($"<text x=\"0\" y=\"{top + 10}\" font-size=\"11\">{max}</text><text x=\"30\" y=\"{top + height + 14}\" font-size=\"11\">{E(perDay.Keys.First())}</text>\n");
+        if (perDay.Count > 1)
+            svg.Append($"<text x=\"{Math.Max(x, 230)}\" y=\"{top + height + 14}\" font-size=\"11\" text-anchor=\"end\">{E(perDay.Keys.Last())}</text>\n");
         for (var i = 0; i < categories.Count; i++)
         {
             var y = top + height + 30 + i * legend;
