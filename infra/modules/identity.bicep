@@ -1,0 +1,14 @@
+// The app's one user-assigned managed identity: every data-plane role is granted to it (rbac.bicep).
+param location string
+param tags object
+param name string
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: name
+  location: location
+  tags: tags
+}
+
+output id string = identity.id
+output clientId string = identity.properties.clientId
+output principalId string = identity.properties.principalId
