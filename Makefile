@@ -1,7 +1,7 @@
 # The two commands: `make run` (local stack on http://127.0.0.1:7071) and `make test` (every test).
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help run test token build restore evaluate chromium
+.PHONY: help run test token build restore evaluate chromium bench
 
 SOLUTION  := ElectionFunctions.sln
 LOCALHOST := functions/ElectionFunctions.LocalHost
@@ -15,6 +15,7 @@ help:
 	@echo "make test   run every test (the tests start and stop their own emulators)"
 	@echo "make token  print a development bearer token (PARTNER=$(PARTNER) ROLES=\"$(ROLES)\")"
 	@echo "make evaluate  classification precision/recall over tests/Evaluation, recorded in docs/classification.md"
+	@echo "make bench  benchmarks (decision, intake load, package compile, memory), written to docs/benchmarks.md"
 
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -43,3 +44,6 @@ test: $(NPM_STAMP) chromium
 
 evaluate:
 	dotnet run --project tests/ElectionFunctions.Evaluation -- --write docs/classification.md
+
+bench: $(NPM_STAMP)
+	dotnet run -c Release --project tests/ElectionFunctions.Benchmarks -- --write docs/benchmarks.md

@@ -13,6 +13,7 @@ public sealed partial class ReportSchema
     public const string Name = "report-v1.json";
 
     private static readonly EvaluationOptions Options = new() { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
+    private static readonly EvaluationOptions Flag = new() { OutputFormat = OutputFormat.Flag, RequireFormatValidation = true };
 
     private readonly JsonSchema _schema;
     private readonly JsonElement _document;
@@ -35,6 +36,8 @@ public sealed partial class ReportSchema
     public Dictionary<string, List<string>> Evaluate(JsonElement instance)
     {
         var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        // Most bodies are valid: the flag evaluation stops at the answer; the full list only for an error report.
+        if (_schema.Evaluate(instance, Flag).IsValid) return errors;
         var results = _schema.Evaluate(instance, Options);
         if (results.IsValid) return errors;
 

@@ -1,0 +1,86 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using BenchmarkDotNet.Attributes;
+using ElectionFunctions.Http;
+using ElectionFunctions.Intake;
+using ElectionFunctions.Reporting;
+using ElectionFunctions.Routing;
+using ElectionFunctions.Tests;
+using Microsoft.Extensions.Configuration;
+
+namespace ElectionFunctions.Benchmarks;
+
+/// <summary>The in-process decision for one report (read, validate, classify, route) against deserialising the same body.</summary>
+[MemoryDiagnoser]
+public class DecisionBenchmarks
+{
+    private static readonly SubmissionValidator Validator = new(new ReportSchema(),
+        ShippedSettings.Configuration.GetSection(ElectionsOptions.Section).Get<ElectionsOptions>()!, new IntakeOptions(), TimeProvider.System);
+    private static readonly Classification.Classifier Classifier = ShippedSettings.Classifier();
+    private static readonly RoutingDecider Decider = ShippedSettings.Decider();
+
+    private byte[] _body = [];
+    private ReportSubmission _validated = null!;
+
+    [Params("typical-4KB", "narrative-200KB")]
+    public string Body { get; set; } = "";
+
+    public static byte[] MakeBody(string kind)
+    {
+        var sample = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Samples", "incident.native.json")))!;
+        var narrative = sample["narrative"]!.GetValue<string>();
+        // typical: the sample's narrative repeated to ~4 KB in all; large: a 200 KB narrative (the limit).
+        var target = kind == "typical-4KB" ? 3300 : 199_000;
+        var text = new System.Text.StringBuilder(narrative);
+        while (text.Length + narrative.Length + 1 < target) text.Append(' ').Append(narrative);
+        sample["narrative"] = text.ToString();
+        return JsonSerializer.SerializeToUtf8Bytes(sample);
+    }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _body = MakeBody(Body);
+        using var document = JsonDocument.Parse(_body);
+        _validated = Validator.Validate(document.RootElement).Report!;
+    }
+
+    [Benchmark(Description = "stage: classify + route (validated report)")]
+    public int ClassifyAndRoute()
+    {
+        var classification = Classifier.Classify(_validated);
+        return Decider.Decide(classification, _validated.Tlp!, _validated.Recipients!).Agencies.Count;
+    }
+
+    [Benchmark(Description = "stage: indicator extraction alone")]
+    public int Indicators() => Classification.IndicatorExtractor.Merge([], _validated.Narrative!).Count;
+
+    [Benchmark(Baseline = true, Description = "JsonSerializer.Deserialize (baseline)")]
+    public ReportSubmission? Deserialize() => JsonSerializer.Deserialize(_body, ElectionJsonContext.Default.ReportSubmission);
+
+    [Benchmark(Description = "stage: read (UTF-8, duplicates, depth)")]
+    public int Parse()
+    {
+        var (document, _) = JsonBody.Parse(_body);
+        using (document) return document!.RootElement.GetPropertyCount();
+    }
+
+    [Benchmark(Description = "stage: read + validate (schema, rules)")]
+    public bool Validate()
+    {
+        var (document, _) = JsonBody.Parse(_body);
+        using (document) return Validator.Validate(document!.RootElement).Report is not null;
+    }
+
+    [Benchmark(Description = "read + validate + classify + route")]
+    public int Decide()
+    {
+        var (document, _) = JsonBody.Parse(_body);
+        using (document)
+        {
+            var report = Validator.Validate(document!.RootElement).Report!;
+            var classification = Classifier.Classify(report);
+            return Decider.Decide(classification, report.Tlp!, report.Recipients!).Agencies.Count;
+        }
+    }
+}

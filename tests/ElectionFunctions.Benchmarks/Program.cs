@@ -1,0 +1,217 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using ElectionFunctions;
+using ElectionFunctions.Benchmarks;
+using ElectionFunctions.LocalHost;
+using ElectionFunctions.Reporting;
+using ElectionFunctions.Security;
+using ElectionFunctions.Storage;
+using ElectionFunctions.Tests;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+// make bench: every figure below in one run on this machine, written to docs/benchmarks.md.
+// Child mode: "fold N" folds N generated reports into a package in process and prints "elapsed_ms peak_bytes".
+if (args is ["fold", var countText]) return Fold(int.Parse(countText, CultureInfo.InvariantCulture));
+
+var output = args.SkipWhile(a => a != "--write").Skip(1).FirstOrDefault() ?? "docs/benchmarks.md";
+var md = new StringBuilder();
+var commit = Run("git", "rev-parse", "--short", "HEAD").Trim();
+md.AppendLine("# Benchmarks").AppendLine();
+md.AppendLine($"Run by `make bench` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, commit `{commit}`, on {Environment.ProcessorCount} cores, " +
+              $"{GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, " +
+              $".NET {Environment.Version}. These machines are shared and noisy: each target is a ratio measured within this one run; absolute figures are for orientation only.").AppendLine();
+
+// 1. In-process decision cost.
+var config = ManualConfig.CreateMinimumViable()
+    .AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(3).WithIterationCount(10).WithLaunchCount(1))
+    .WithOptions(ConfigOptions.DisableLogFile);
+var summary = BenchmarkRunner.Run<DecisionBenchmarks>(config);
+md.AppendLine("## 1. Decision per report, in process").AppendLine();
+md.AppendLine("| body | step | mean | allocated | ratio to baseline |").AppendLine("|---|---|---:|---:|---:|");
+var decisions = new Dictionary<string, (double Mean, double Baseline, long Allocated)>();
+foreach (var group in summary.Reports.GroupBy(r => r.BenchmarkCase.Parameters["Body"].ToString()!))
+{
+    var baseline = group.Single(r => r.BenchmarkCase.Descriptor.Baseline).ResultStatistics!.Mean;
+    foreach (var r in group)
+    {
+        var mean = r.ResultStatistics!.Mean;
+        var allocated = r.GcStats.GetBytesAllocatedPerOperation(r.BenchmarkCase) ?? 0;
+        md.AppendLine($"| {group.Key} | {r.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo} | {Micro(mean)} | {Bytes(allocated)} | {mean / baseline:0.00}× |");
+        if (r.BenchmarkCase.Descriptor.WorkloadMethod.Name == "Decide") decisions[group.Key] = (mean, baseline, allocated);
+    }
+}
+var typical = decisions["typical-4KB"];
+md.AppendLine();
+md.AppendLine($"Typical report: **{1e9 / typical.Mean:N0} decisions/s per core** (target ≥ 50,000), **{typical.Mean / typical.Baseline:0.0}× the baseline** (target ≤ 3×).").AppendLine();
+
+// 2. Intake end to end through the local host, against the same three writes done directly.
+var (app, emulators) = await LocalHostApp.BuildAsync([], new Dictionary<string, string?>
+{
+    ["urls"] = "http://127.0.0.1:0",
+    [LocalHostApp.TriggersSetting] = "false",
+    [$"{DevelopmentAuthOptions.Section}:SigningKeyFile"] = Path.Combine(Path.GetTempPath(), "electionfunctions-bench.pem"),
+    ["Partners:Registry:bench:DisplayName"] = "benchmark", ["Partners:Registry:bench:Kind"] = "isac",
+    ["Logging:LogLevel:Default"] = "Warning",
+}, CancellationToken.None);
+await using (emulators)
+{
+    await app.StartAsync();
+    var token = DevelopmentTokens.Create(DevelopmentAuthOptions.LoadKey(Path.Combine(Path.GetTempPath(), "electionfunctions-bench.pem")),
+        new DevelopmentAuthOptions().Issuer, "electionfunctions-local", "bench", [AppRoles.Submit], DateTimeOffset.UtcNow, TimeSpan.FromHours(2));
+    using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 128 }) { BaseAddress = new Uri(app.Urls.First()) };
+    var template = DecisionBenchmarks.MakeBody("typical-4KB");
+    byte[] Body(string run, int i)
+    {
+        var node = JsonNode.Parse(template)!;
+        node["title"] = $"Benchmark {run} {i}";
+        return Encoding.UTF8.GetBytes(node.ToJsonString());
+    }
+    var store = app.Services.GetRequiredService<ReportStore>();
+    var submissions = app.Services.GetRequiredService<SubmissionStore>();
+    var queues = app.Services.GetRequiredService<WorkQueues>();
+    var validator = app.Services.GetRequiredService<ElectionFunctions.Intake.SubmissionValidator>();
+
+    md.AppendLine("## 2. Intake end to end (local host on the emulators)").AppendLine();
+    md.AppendLine("5,000 POSTs of a typical report through the local host (HTTP only, no pollers running), against a baseline of the same blob upload, Cosmos create and queue send done directly with the SDKs, at the same concurrency, on loopback.").AppendLine();
+    md.AppendLine("| concurrency | path | requests/s | p50 | p95 | p99 | ratio to baseline |").AppendLine("|---:|---|---:|---:|---:|---:|---:|");
+    foreach (var concurrency in new[] { 16, 64 })
+    {
+        await Load($"warm{concurrency}", 300, concurrency, (i, ct) => Post(http, token, Body($"warm{concurrency}", i), ct));
+        var direct = await Load($"direct{concurrency}", 5000, concurrency, async (i, ct) =>
+        {
+            var body = Body($"direct{concurrency}", i);
+            using var document = System.Text.Json.JsonDocument.Parse(body);
+            var report = validator.Validate(document.RootElement).Report!;
+            var id = Guid.NewGuid().ToString("N");
+            var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body));
+            await submissions.TryStoreAsync($"bench/{id}.json", body, sha, "application/json", "bench", ct);
+            await store.TryCreateAsync(new ReportDocument
+            {
+                Id = id, PartnerId = "bench", Status = ReportStatus.Received, ReceivedAt = DateTimeOffset.UtcNow, Sha256 = sha, BlobPath = "submissions/bench",
+                ContentType = "application/json", ElectionId = report.ElectionId, Tlp = report.Tlp!, Report = report,
+            }, ct);
+            await queues.EnqueueAsync(QueueNames.Intake, id, ct);
+        });
+        var host = await Load($"host{concurrency}", 5000, concurrency, (i, ct) => Post(http, token, Body($"host{concurrency}", i), ct));
+        md.AppendLine($"| {concurrency} | direct SDK writes (baseline) | {direct.Rate:N0} | {Ms(direct.P50)} | {Ms(direct.P95)} | {Ms(direct.P99)} | 1.00 |");
+        md.AppendLine($"| {concurrency} | POST /api/reports | {host.Rate:N0} | {Ms(host.P50)} | {Ms(host.P95)} | {Ms(host.P99)} | **{host.Rate / direct.Rate:0.00}** |");
+    }
+    md.AppendLine().AppendLine("Target: the host's throughput ≥ 0.85× the baseline's.").AppendLine();
+
+    // 3. Package compile over 10,000 reports in the Cosmos emulator, against a bare drain of the same query.
+    // Its own container, read in one page: the emulator rescans and resorts the whole container for every
+    // page, so the intake runs' documents and small pages would measure the emulator, not the compile.
+    var cosmosOptions = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CosmosOptions>>().Value;
+    var cosmos = app.Services.GetRequiredService<Microsoft.Azure.Cosmos.CosmosClient>();
+    await cosmos.GetDatabase(cosmosOptions.Database).CreateContainerIfNotExistsAsync(new Microsoft.Azure.Cosmos.ContainerProperties("bench-reports", "/id"));
+    store = new ReportStore(cosmos, Microsoft.Extensions.Options.Options.Create(new CosmosOptions
+    {
+        Endpoint = cosmosOptions.Endpoint, Database = cosmosOptions.Database, ReportsContainer = "bench-reports", QueryPageSize = 10_000,
+    }));
+    var election = new Election { Id = "2026-11-03-bench", Date = new DateOnly(2026, 11, 3) };
+    await Parallel.ForEachAsync(GeneratedElection.Reports(election.Id, 10_000, new DateTimeOffset(2026, 10, 20, 0, 0, 0, TimeSpan.Zero)),
+        new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (r, ct) => await store.TryCreateAsync(r, ct));
+    var drain = Stopwatch.StartNew();
+    var drained = 0;
+    await foreach (var _ in store.QueryElectionAsync(election.Id, CancellationToken.None)) drained++;
+    drain.Stop();
+    var compiler = new PackageCompiler(store, app.Services.GetRequiredService<PackageStore>(), app.Services.GetRequiredService<BlobServiceClient>(),
+        Microsoft.Extensions.Options.Options.Create(new ElectionsOptions { Calendar = [election] }), TimeProvider.System,
+        Microsoft.Extensions.Logging.Abstractions.NullLogger<PackageCompiler>.Instance);
+    var compile = Stopwatch.StartNew();
+    var compiled = await compiler.CompileAsync(election.Id, CancellationToken.None);
+    compile.Stop();
+    md.AppendLine("## 3. Package compile").AppendLine();
+    md.AppendLine($"| run | reports | time | ratio |").AppendLine("|---|---:|---:|---:|");
+    md.AppendLine($"| bare drain of the election's query (baseline) | {drained:N0} | {drain.Elapsed.TotalSeconds:0.00} s | 1.00 |");
+    md.AppendLine($"| compile: query, aggregate, 8 files to Blob | {compiled.Package!.Reports:N0} | {compile.Elapsed.TotalSeconds:0.00} s | **{compile.Elapsed / drain.Elapsed:0.00}** |");
+    md.AppendLine().AppendLine("Target: ≤ 1.2× the drain.").AppendLine();
+    await app.StopAsync();
+}
+
+// In process, from an in-memory source: time and peak working set, each size in its own process.
+md.AppendLine("In process, from an in-memory source of generated reports (CSV tables to a null stream), each size in a fresh process:").AppendLine();
+md.AppendLine("| reports | time | reports/s | peak working set |").AppendLine("|---:|---:|---:|---:|");
+var peaks = new Dictionary<int, long>();
+foreach (var n in new[] { 100_000, 1_000_000 })
+{
+    var line = Run(Environment.ProcessPath!, "fold", n.ToString(CultureInfo.InvariantCulture)).Trim().Split(' ');
+    var (ms, peak) = (double.Parse(line[0], CultureInfo.InvariantCulture), long.Parse(line[1], CultureInfo.InvariantCulture));
+    peaks[n] = peak;
+    md.AppendLine($"| {n:N0} | {ms / 1000:0.00} s | {n / (ms / 1000):N0} | {Bytes(peak)} |");
+}
+md.AppendLine().AppendLine($"Peak at 1M / peak at 100k: **{(double)peaks[1_000_000] / peaks[100_000]:0.00}** (target ≤ 1.2).").AppendLine();
+
+File.WriteAllText(output, md.ToString() + File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "analysis.md")));
+Console.WriteLine(md);
+return 0;
+
+static async Task Post(HttpClient http, string token, byte[] body, CancellationToken ct)
+{
+    using var request = new HttpRequestMessage(HttpMethod.Post, "/api/reports") { Content = new ByteArrayContent(body) };
+    request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    using var response = await http.SendAsync(request, ct);
+    if ((int)response.StatusCode != 202) throw new InvalidOperationException($"POST answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+}
+
+// Bounded in count and time, loopback only.
+static async Task<(double Rate, double P50, double P95, double P99)> Load(string name, int count, int concurrency, Func<int, CancellationToken, Task> call)
+{
+    using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+    var latencies = new double[count];
+    var total = Stopwatch.StartNew();
+    await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = limit.Token }, async (i, ct) =>
+    {
+        var one = Stopwatch.GetTimestamp();
+        await call(i, ct);
+        latencies[i] = Stopwatch.GetElapsedTime(one).TotalMilliseconds;
+    });
+    total.Stop();
+    Array.Sort(latencies);
+    double P(double p) => latencies[(int)Math.Ceiling(p * count) - 1];
+    Console.WriteLine($"{name}: {count / total.Elapsed.TotalSeconds:N0}/s");
+    return (count / total.Elapsed.TotalSeconds, P(0.50), P(0.95), P(0.99));
+}
+
+static int Fold(int count)
+{
+    // 256 classified templates, cloned with fresh ids and times: generation costs little next to the fold.
+    var templates = GeneratedElection.Reports("2026-11-03-general", 256, new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero)).ToArray();
+    var start = new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
+    var watch = Stopwatch.StartNew();
+    using (var tables = new PackageTables(TextWriter.Null, TextWriter.Null, TextWriter.Null, TextWriter.Null))
+    {
+        var aggregator = new PackageAggregator(tables);
+        for (var i = 0; i < count; i++)
+            aggregator.Add(templates[i % templates.Length] with { Id = i.ToString("x32", CultureInfo.InvariantCulture), ReceivedAt = start.AddSeconds(i * 3 % 3_888_000) });
+        _ = aggregator.Build(new Election { Id = "2026-11-03-general", Date = new DateOnly(2026, 11, 3) }, 45, "final", "final", null, start.AddDays(45));
+    }
+    watch.Stop();
+    Console.WriteLine($"{watch.Elapsed.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} {Process.GetCurrentProcess().PeakWorkingSet64}");
+    return 0;
+}
+
+static string Run(string file, params string[] arguments)
+{
+    var info = new ProcessStartInfo(file) { RedirectStandardOutput = true };
+    foreach (var a in arguments) info.ArgumentList.Add(a);
+    using var process = Process.Start(info)!;
+    var text = process.StandardOutput.ReadToEnd();
+    process.WaitForExit();
+    return text;
+}
+
+static string Micro(double ns) => ns >= 1e6 ? $"{ns / 1e6:0.00} ms" : $"{ns / 1e3:0.0} µs";
+static string Ms(double ms) => $"{ms:0.0} ms";
+static string Bytes(long bytes) => bytes >= 1 << 20 ? $"{bytes / (double)(1 << 20):0.0} MiB" : $"{bytes / 1024.0:0.0} KiB";
