@@ -67,6 +67,19 @@ public static class LocalHostApp
         var needStorage = string.IsNullOrEmpty(builder.Configuration[QueueNames.Connection]);
         var needCosmos = string.IsNullOrEmpty(builder.Configuration["Cosmos:Endpoint"]);
         var emulators = await EmulatorProcesses.StartAsync(needStorage, needCosmos, loggerFactory.CreateLogger<EmulatorProcesses>(), cancellationToken);
+        try
+        {
+            return (await BuildAsync(builder, emulators, cancellationToken), emulators);
+        }
+        catch
+        {
+            await emulators.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task<WebApplication> BuildAsync(WebApplicationBuilder builder, EmulatorProcesses emulators, CancellationToken cancellationToken)
+    {
         var started = new Dictionary<string, string?>();
         if (emulators.StorageConnectionString is { } storage) started[QueueNames.Connection] = storage;
         if (emulators.CosmosEndpoint is { } cosmos) started["Cosmos:Endpoint"] = cosmos.AbsoluteUri;
@@ -94,11 +107,11 @@ public static class LocalHostApp
         app.MapPost("/api/reports", (HttpContext context, IntakeHandler intake) => intake.SubmitAsync(context, context.RequestAborted));
         app.MapGet("/api/reports/{reportId}", (HttpContext context, string reportId, IntakeHandler intake) => intake.GetAsync(context, reportId, context.RequestAborted));
         app.MapPost("/api/reports/{reportId}/retry", (HttpContext context, string reportId, RetryHandler retry) => retry.RetryAsync(context, reportId, context.RequestAborted));
-        app.MapGet("/api/schemas/" + ReportSchema.Name, (HttpContext context, IntakeHandler intake, ReportSchema schema) => intake.GetSchemaAsync(context, schema));
+        app.MapGet("/api/schemas/" + ReportSchema.Name, (HttpContext context, ReportSchema schema) => schema.WriteAsync(context));
         app.MapPost("/api/elections/{electionId}/package", (HttpContext context, string electionId, PackageHandler packages) => packages.CompileAsync(context, electionId, context.RequestAborted));
 
         await app.Services.GetRequiredService<StorageInitializer>().EnsureCreatedAsync(cancellationToken);
-        return (app, emulators);
+        return app;
     }
 
     private static void AddPoller(IServiceCollection services, string queue, QueueHostOptions options, Func<IServiceProvider, Func<string, CancellationToken, Task>> handler) =>

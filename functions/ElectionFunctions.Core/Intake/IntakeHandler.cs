@@ -187,13 +187,6 @@ public sealed partial class IntakeHandler(
         }
     }
 
-    /// <summary>GET /api/schemas/report-v1.json: the contract, public like the documentation it is.</summary>
-    public Task GetSchemaAsync(HttpContext context, ReportSchema schema)
-    {
-        context.Response.Headers.CacheControl = "public, max-age=3600";
-        return Results.Bytes(schema.Bytes, "application/schema+json").ExecuteAsync(context);
-    }
-
     /// <summary>The token's role, then the registry: a client that is not a registered partner is refused.</summary>
     private async Task<PartnerInfo?> AuthorizeAsync(HttpContext context, string role)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Json.Schema;
+using Microsoft.AspNetCore.Http;
 
 namespace ElectionFunctions.Intake;
 
@@ -32,6 +33,13 @@ public sealed partial class ReportSchema
 
     /// <summary>The schema as published (served at GET /api/schemas/report-v1.json).</summary>
     public byte[] Bytes { get; }
+
+    /// <summary>GET /api/schemas/report-v1.json: the contract, public like the documentation it is.</summary>
+    public Task WriteAsync(HttpContext context)
+    {
+        context.Response.Headers.CacheControl = "public, max-age=3600";
+        return Results.Bytes(Bytes, "application/schema+json").ExecuteAsync(context);
+    }
 
     public Dictionary<string, List<string>> Evaluate(JsonElement instance)
     {

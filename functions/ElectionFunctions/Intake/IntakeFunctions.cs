@@ -31,7 +31,7 @@ public sealed class IntakeFunctions(IntakeHandler handler, ReportSchema schema)
     public async Task<IActionResult> GetReportSchema(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "schemas/" + ReportSchema.Name)] HttpRequest request)
     {
-        await handler.GetSchemaAsync(request.HttpContext, schema);
+        await schema.WriteAsync(request.HttpContext);
         return new EmptyResult();
     }
 }
