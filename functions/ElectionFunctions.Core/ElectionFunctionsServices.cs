@@ -51,6 +51,7 @@ public static class ElectionFunctionsServices
         services.AddSingleton<WorkQueues>();
         services.AddSingleton<ProcessingFailures>();
         services.AddSingleton<RetryHandler>();
+        services.AddSingleton<Http.HealthHandler>();
         services.AddSingleton<StorageInitializer>();
 
         services.AddOptions<PartnerOptions>().Bind(configuration.GetSection(PartnerOptions.Section)).ValidateOnStart();

@@ -24,6 +24,7 @@ namespace ElectionFunctions;
 [JsonSerializable(typeof(PackageManifest))]
 [JsonSerializable(typeof(PackageResult))]
 [JsonSerializable(typeof(PackageState))]
+[JsonSerializable(typeof(Http.HealthReport))]
 public sealed partial class ElectionJsonContext : JsonSerializerContext;
 
 /// <summary>The body of a Cosmos DB query page read through the stream API.</summary>

@@ -108,6 +108,7 @@ public static class LocalHostApp
         app.MapGet("/api/reports/{reportId}", (HttpContext context, string reportId, IntakeHandler intake) => intake.GetAsync(context, reportId, context.RequestAborted));
         app.MapPost("/api/reports/{reportId}/retry", (HttpContext context, string reportId, RetryHandler retry) => retry.RetryAsync(context, reportId, context.RequestAborted));
         app.MapGet("/api/schemas/" + ReportSchema.Name, (HttpContext context, ReportSchema schema) => schema.WriteAsync(context));
+        app.MapGet("/api/health", (HttpContext context, Http.HealthHandler health) => health.CheckAsync(context, context.RequestAborted));
         app.MapPost("/api/elections/{electionId}/package", (HttpContext context, string electionId, PackageHandler packages) => packages.CompileAsync(context, electionId, context.RequestAborted));
 
         await app.Services.GetRequiredService<StorageInitializer>().EnsureCreatedAsync(cancellationToken);

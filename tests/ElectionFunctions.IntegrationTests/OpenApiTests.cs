@@ -58,6 +58,8 @@ public sealed class OpenApiTests(LocalStack stack)
         await CheckAsync("/api/elections/{electionId}/package", "post", Post("/api/elections/1999-11-02-general/package", "", compile), HttpStatusCode.NotFound);
 
         await CheckAsync("/api/schemas/report-v1.json", "get", Get("/api/schemas/report-v1.json", null), HttpStatusCode.OK);
+        var health = await CheckAsync("/api/health", "get", Get("/api/health", null), HttpStatusCode.OK);
+        Assert.Equal(["blob", "queue", "cosmos"], health.GetProperty("checks").EnumerateArray().Select(c => c.GetProperty("name").GetString()));
     }
 
     private static HttpRequestMessage Post(string path, string body, string? token)

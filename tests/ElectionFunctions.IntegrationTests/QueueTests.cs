@@ -104,3 +104,33 @@ public sealed class QueueTests(LocalStack stack)
         Assert.Equal(before.GetRawText(), (await stack.GetReportAsync(reportId)).GetRawText());
     }
 }
+
+/// <summary>GET /api/health against the real emulators, and with one dependency unreachable.</summary>
+public sealed class HealthTests(LocalStack stack)
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Healthy_when_every_dependency_answers_and_503_naming_the_one_that_does_not()
+    {
+        using var ok = await stack.Http.GetAsync("/api/health", Cancel);
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.All((await ok.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("checks").EnumerateArray(),
+            c => Assert.Equal("ok", c.GetProperty("status").GetString()));
+
+        // Blob Storage on a closed loopback port; Queue and Cosmos DB real.
+        var deadBlob = new Azure.Storage.Blobs.BlobServiceClient(
+            $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={LocalHost.Emulators.EmulatorProcesses.AzuriteKey};BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;");
+        var handler = new Http.HealthHandler(deadBlob, stack.Service<Azure.Storage.Queues.QueueServiceClient>(), stack.Service<Microsoft.Azure.Cosmos.CosmosClient>(),
+            stack.Service<Microsoft.Extensions.Options.IOptions<Storage.CosmosOptions>>());
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = stack.Service<IServiceProvider>() };
+        context.Response.Body = new MemoryStream();
+        await handler.CheckAsync(context, Cancel);
+
+        Assert.Equal(503, context.Response.StatusCode);
+        context.Response.Body.Position = 0;
+        var checks = JsonDocument.Parse(context.Response.Body).RootElement.GetProperty("checks").EnumerateArray()
+            .ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("status").GetString());
+        Assert.Equal(new Dictionary<string, string?> { ["blob"] = "failed", ["queue"] = "ok", ["cosmos"] = "ok" }, checks);
+    }
+}

@@ -22,7 +22,7 @@ public sealed class FunctionsMetadataTests
     [Fact]
     public void Declares_exactly_the_expected_functions() =>
         Assert.Equal(
-            ["ClassifyReport", "ClassifyReportPoison", "CompilePackage", "CompilePackageOnDemand", "GetReport", "GetReportSchema", "RetryReport", "RouteReport", "RouteReportPoison", "SubmitReport"],
+            ["ClassifyReport", "ClassifyReportPoison", "CompilePackage", "CompilePackageOnDemand", "GetReport", "GetReportSchema", "Health", "RetryReport", "RouteReport", "RouteReportPoison", "SubmitReport"],
             Functions.Keys.Order(StringComparer.Ordinal));
 
     [Theory]
@@ -31,6 +31,7 @@ public sealed class FunctionsMetadataTests
     [InlineData("CompilePackageOnDemand", "post", "elections/{electionId}/package")]
     [InlineData("GetReportSchema", "get", "schemas/report-v1.json")]
     [InlineData("RetryReport", "post", "reports/{reportId}/retry")]
+    [InlineData("Health", "get", "health")]
     public void Http_triggers_have_their_route_and_method(string function, string method, string route)
     {
         var trigger = Trigger(function);

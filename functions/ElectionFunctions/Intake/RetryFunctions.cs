@@ -4,7 +4,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace ElectionFunctions.Functions.Intake;
 
-public sealed class RetryFunctions(RetryHandler handler)
+public sealed class RetryFunctions(RetryHandler handler, Http.HealthHandler health)
 {
     [Function("RetryReport")]
     public async Task<IActionResult> RetryReport(
@@ -13,6 +13,15 @@ public sealed class RetryFunctions(RetryHandler handler)
         CancellationToken cancellationToken)
     {
         await handler.RetryAsync(request.HttpContext, reportId, cancellationToken);
+        return new EmptyResult();
+    }
+
+    [Function("Health")]
+    public async Task<IActionResult> Health(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        await health.CheckAsync(request.HttpContext, cancellationToken);
         return new EmptyResult();
     }
 }
