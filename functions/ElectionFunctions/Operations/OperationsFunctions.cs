@@ -1,10 +1,12 @@
+using ElectionFunctions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 
-namespace ElectionFunctions.Functions.Intake;
+namespace ElectionFunctions.Functions.Operations;
 
-public sealed class RetryFunctions(RetryHandler handler, Http.HealthHandler health)
+/// <summary>What operators and probes call: re-drive a failed report, and the health of the dependencies.</summary>
+public sealed class OperationsFunctions(RetryHandler retry, HealthHandler health)
 {
     [Function("RetryReport")]
     public async Task<IActionResult> RetryReport(
@@ -12,7 +14,7 @@ public sealed class RetryFunctions(RetryHandler handler, Http.HealthHandler heal
         string reportId,
         CancellationToken cancellationToken)
     {
-        await handler.RetryAsync(request.HttpContext, reportId, cancellationToken);
+        await retry.RetryAsync(request.HttpContext, reportId, cancellationToken);
         return new EmptyResult();
     }
 
