@@ -14,9 +14,12 @@ public static class ElectionSettings
     public const string FileName = "electionsettings.json";
     public const string RulesFileName = "classification-rules.json";
 
+    /// <summary>The data files, in the order they are layered: the first sources of the configuration.</summary>
+    public static readonly string[] Files = [FileName, RulesFileName];
+
     public static IConfigurationBuilder AddElectionSettingsDefaults(this IConfigurationBuilder configuration)
     {
-        foreach (var file in new[] { RulesFileName, FileName })
+        foreach (var file in Files.Reverse())
         {
             configuration.Sources.Insert(0, new JsonConfigurationSource
             {

@@ -40,11 +40,12 @@ public static class LocalHostApp
         ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Error",
     };
 
-    /// <summary>Layers: electionsettings.json, local host defaults, local.settings.json "Values", environment, overrides.</summary>
+    /// <summary>Layers: the data files (electionsettings.json, classification-rules.json), local host defaults, local.settings.json "Values", environment, overrides.</summary>
     public static void Configure(IConfigurationManager configuration, IDictionary<string, string?>? overrides = null)
     {
         configuration.AddElectionSettingsDefaults();
-        configuration.Sources.Insert(1, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = Defaults() });
+        var afterDataFiles = ElectionSettings.Files.Length;
+        configuration.Sources.Insert(afterDataFiles, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = Defaults() });
         var localSettings = Path.Combine(Directory.GetCurrentDirectory(), "local.settings.json");
         if (File.Exists(localSettings))
         {
@@ -53,7 +54,7 @@ public static class LocalHostApp
             var values = json.RootElement.TryGetProperty("Values", out var v)
                 ? v.EnumerateObject().ToDictionary(p => p.Name.Replace("__", ":"), p => (string?)p.Value.ToString())
                 : [];
-            configuration.Sources.Insert(2, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = values });
+            configuration.Sources.Insert(afterDataFiles + 1, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = values });
         }
         if (overrides is not null) configuration.AddInMemoryCollection(overrides);
     }
