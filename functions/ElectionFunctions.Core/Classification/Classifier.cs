@@ -30,8 +30,6 @@ public sealed class Classifier
         _negation = PhraseRegex(_options.NegationCues);
     }
 
-    public string RulesVersion => _options.Version;
-
     public ClassificationResult Classify(ReportSubmission report)
     {
         var reasons = new List<Reason>();

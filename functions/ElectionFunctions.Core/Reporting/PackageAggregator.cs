@@ -83,12 +83,10 @@ public sealed class PackageAggregator(PackageTables tables)
 
     public int Reports { get; private set; }
     public int RedReports { get; private set; }
-    public DateTimeOffset? LastReceived { get; private set; }
 
     public void Add(ReportDocument report)
     {
         Reports++;
-        if (LastReceived is null || report.ReceivedAt > LastReceived) LastReceived = report.ReceivedAt;
         var red = report.Tlp == "RED";
         var categories = report.Classification?.Categories ?? ["unclassified"];
         var r = report.Report;
