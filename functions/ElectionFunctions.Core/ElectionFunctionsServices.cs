@@ -35,6 +35,7 @@ public static class ElectionFunctionsServices
         services.AddSingleton<IValidateOptions<RoutingOptions>, RoutingOptionsValidator>();
         services.AddOptions<ClassificationOptions>().Bind(configuration.GetSection(ClassificationOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ClassificationOptions>, ClassificationOptionsValidator>();
+        services.AddOptions<ReconciliationOptions>().Bind(configuration.GetSection(ReconciliationOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CosmosOptions>().Bind(configuration.GetSection(CosmosOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         var storage = configuration.GetSection(QueueNames.Connection);
@@ -51,6 +52,7 @@ public static class ElectionFunctionsServices
         services.AddSingleton<WorkQueues>();
         services.AddSingleton<ProcessingFailures>();
         services.AddSingleton<RetryHandler>();
+        services.AddSingleton<Reconciler>();
         services.AddSingleton<Http.HealthHandler>();
         services.AddSingleton<StorageInitializer>();
 

@@ -20,6 +20,7 @@ namespace ElectionFunctions;
 [JsonSerializable(typeof(AgencyMessage))]
 [JsonSerializable(typeof(AgencyEnvelope))]
 [JsonSerializable(typeof(QueryPage<ReportDocument>))]
+[JsonSerializable(typeof(QueryPage<StuckReport>))]
 [JsonSerializable(typeof(ElectionPackage))]
 [JsonSerializable(typeof(PackageManifest))]
 [JsonSerializable(typeof(PackageResult))]

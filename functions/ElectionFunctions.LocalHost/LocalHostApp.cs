@@ -19,12 +19,15 @@ public static class LocalHostApp
 {
     public const string DefaultUrl = "http://127.0.0.1:7071";
     public const string TriggersSetting = "LocalHost:Triggers";
+    /// <summary>How long a message being handled stays invisible; after a crash it comes back this much later.</summary>
+    public const string ProcessingLeaseSetting = "LocalHost:ProcessingLease";
 
     /// <summary>Settings the local host uses unless local.settings.json, the environment or the caller says otherwise.</summary>
     public static Dictionary<string, string?> Defaults() => new()
     {
         ["urls"] = DefaultUrl,
         ["PackageSchedule"] = "0 0 6 * * *",
+        [ReconciliationOptions.ScheduleSetting] = "0 */5 * * * *",
         ["AzureAd:Instance"] = "https://login.microsoftonline.com/",
         ["AzureAd:TenantId"] = "00000000-0000-0000-0000-000000000000",
         ["AzureAd:ClientId"] = "electionfunctions-local",
@@ -95,11 +98,13 @@ public static class LocalHostApp
         if (builder.Configuration.GetValue(TriggersSetting, true))
         {
             var queueOptions = QueueHostOptions.FromHostJson(Path.Combine(AppContext.BaseDirectory, "host.json"));
+            if (builder.Configuration.GetValue<TimeSpan?>(ProcessingLeaseSetting) is { } lease) queueOptions.ProcessingLease = lease;
             AddPoller(builder.Services, QueueNames.Intake, queueOptions, sp => sp.GetRequiredService<ClassifyHandler>().HandleAsync);
             AddPoller(builder.Services, QueueNames.Route, queueOptions, sp => sp.GetRequiredService<RouteHandler>().HandleAsync);
             AddPoller(builder.Services, QueueNames.IntakePoison, queueOptions, sp => (m, ct) => sp.GetRequiredService<ProcessingFailures>().MarkFailedAsync(m, ClassifyHandler.Stage, ct));
             AddPoller(builder.Services, QueueNames.RoutePoison, queueOptions, sp => (m, ct) => sp.GetRequiredService<ProcessingFailures>().MarkFailedAsync(m, RouteHandler.Stage, ct));
-            builder.Services.AddHostedService<PackageTimer>();
+            AddTimer(builder.Services, "CompilePackage", PackageHandler.ScheduleSetting, sp => async ct => (await sp.GetRequiredService<PackageHandler>().CompileDueAsync(ct)).Count);
+            AddTimer(builder.Services, "ReconcileReports", ReconciliationOptions.ScheduleSetting, sp => sp.GetRequiredService<Reconciler>().ReconcileAsync);
         }
 
         var app = builder.Build();
@@ -115,6 +120,10 @@ public static class LocalHostApp
         await app.Services.GetRequiredService<StorageInitializer>().EnsureCreatedAsync(cancellationToken);
         return app;
     }
+
+    private static void AddTimer(IServiceCollection services, string name, string scheduleSetting, Func<IServiceProvider, Func<CancellationToken, Task<int>>> handler) =>
+        services.AddSingleton<IHostedService>(sp => new ScheduledTimer(name, scheduleSetting, handler(sp), sp.GetRequiredService<IConfiguration>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ScheduledTimer>>()));
 
     private static void AddPoller(IServiceCollection services, string queue, QueueHostOptions options, Func<IServiceProvider, Func<string, CancellationToken, Task>> handler) =>
         services.AddSingleton<IHostedService>(sp => new QueuePoller(sp.GetRequiredService<QueueServiceClient>(), queue, handler(sp), options, sp.GetRequiredService<ILogger<QueuePoller>>()));

@@ -164,7 +164,7 @@ public sealed class EndToEndTests(LocalStack stack)
         var message = $"{{\"reportId\":\"{reportId}\"}}";
         var failing = new FailingPublisher(stack.Service<Routing.IAgencyPublisher>(), failOn: "doj");
         var handler = new Routing.RouteHandler(stack.Service<Routing.RoutingDecider>(), failing, stack.Service<ReportStore>(),
-            stack.Service<ProcessingFailures>(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<Routing.RouteHandler>.Instance);
+            stack.Service<ProcessingFailures>(), stack.Service<Microsoft.Extensions.Options.IOptions<Routing.RoutingOptions>>(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<Routing.RouteHandler>.Instance);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => handler.HandleAsync(message, Cancel));
         var partial = (await stack.Service<ReportStore>().ReadAsync(reportId, Cancel))!.Value;

@@ -22,7 +22,7 @@ public sealed class FunctionsMetadataTests
     [Fact]
     public void Declares_exactly_the_expected_functions() =>
         Assert.Equal(
-            ["ClassifyReport", "ClassifyReportPoison", "CompilePackage", "CompilePackageOnDemand", "GetReport", "GetReportSchema", "Health", "RetryReport", "RouteReport", "RouteReportPoison", "SubmitReport"],
+            ["ClassifyReport", "ClassifyReportPoison", "CompilePackage", "CompilePackageOnDemand", "GetReport", "GetReportSchema", "Health", "ReconcileReports", "RetryReport", "RouteReport", "RouteReportPoison", "SubmitReport"],
             Functions.Keys.Order(StringComparer.Ordinal));
 
     [Theory]
@@ -55,12 +55,14 @@ public sealed class FunctionsMetadataTests
         Assert.Equal("AzureWebJobsStorage", trigger.GetProperty("connection").GetString());
     }
 
-    [Fact]
-    public void Timer_reads_its_schedule_from_the_PackageSchedule_setting()
+    [Theory]
+    [InlineData("CompilePackage", "%PackageSchedule%")]
+    [InlineData("ReconcileReports", "%ReconcileSchedule%")]
+    public void Timers_read_their_schedule_from_an_app_setting(string function, string schedule)
     {
-        var trigger = Trigger("CompilePackage");
+        var trigger = Trigger(function);
         Assert.Equal("timerTrigger", trigger.GetProperty("type").GetString());
-        Assert.Equal("%PackageSchedule%", trigger.GetProperty("schedule").GetString());
+        Assert.Equal(schedule, trigger.GetProperty("schedule").GetString());
     }
 
     [Fact]

@@ -63,5 +63,8 @@ public static class RoutingStatus
 /// <summary>What a partner sees of one agency's delivery.</summary>
 public sealed record AgencyStatus(string Agency, string Status, DateTimeOffset? At);
 
+/// <summary>A report a stage stopped on, as the reconciliation query projects it.</summary>
+public sealed record StuckReport([property: JsonPropertyName("id")] string Id, string Status);
+
 /// <summary>The only content of an internal queue message: handlers read the rest from Cosmos.</summary>
 public sealed record ReportMessage(string ReportId);

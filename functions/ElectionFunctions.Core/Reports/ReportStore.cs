@@ -82,6 +82,31 @@ public sealed class ReportStore(CosmosClient client, IOptions<CosmosOptions> opt
         }
     }
 
+    /// <summary>
+    /// Reports in <c>received</c> or <c>classified</c> whose last write (<c>_ts</c>, set by Cosmos DB) is before
+    /// <paramref name="before"/>: the ones a stage stopped on. At most <paramref name="max"/>.
+    /// </summary>
+    public async IAsyncEnumerable<StuckReport> QueryStuckAsync(DateTimeOffset before, int max, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var query = new QueryDefinition("SELECT c.id, c.status FROM c WHERE (c.status = @received OR c.status = @classified) AND c._ts < @before")
+            .WithParameter("@received", ReportStatus.Received)
+            .WithParameter("@classified", ReportStatus.Classified)
+            .WithParameter("@before", before.ToUnixTimeSeconds());
+        using var iterator = _container.GetItemQueryStreamIterator(query, requestOptions: new QueryRequestOptions { MaxItemCount = Math.Min(max, 1000) });
+        var count = 0;
+        while (iterator.HasMoreResults && count < max)
+        {
+            using var response = await iterator.ReadNextAsync(cancellationToken).ConfigureAwait(false);
+            response.EnsureSuccessStatusCode();
+            var page = await JsonSerializer.DeserializeAsync(response.Content, ElectionJsonContext.Default.QueryPageStuckReport, cancellationToken).ConfigureAwait(false);
+            foreach (var stuck in page?.Documents ?? [])
+            {
+                if (count++ == max) yield break;
+                yield return stuck;
+            }
+        }
+    }
+
     private static MemoryStream Serialize(ReportDocument document) =>
         new(JsonSerializer.SerializeToUtf8Bytes(document, ElectionJsonContext.Default.ReportDocument), writable: false);
 }

@@ -1,5 +1,6 @@
 using ElectionFunctions.Storage;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace ElectionFunctions.Routing;
 
@@ -15,13 +16,11 @@ public sealed partial class RouteHandler(
     IAgencyPublisher publisher,
     ReportStore reports,
     ProcessingFailures failures,
+    IOptions<RoutingOptions> options,
     TimeProvider time,
     ILogger<RouteHandler> logger)
 {
     public const string Stage = "routing";
-
-    /// <summary>How long a claim holds; after it another attempt may take the agency over.</summary>
-    public static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(1);
 
     public async Task HandleAsync(string message, CancellationToken cancellationToken)
     {
@@ -89,7 +88,7 @@ public sealed partial class RouteHandler(
         }
         // Everything went out but the last write did not land (or a re-drive): finish.
         if (d.Routing.All(r => r.Status == RoutingStatus.Sent)) return d with { Status = ReportStatus.Routed, RoutedAt = now };
-        bool Claimable(AgencyRouting r) => r.Status == RoutingStatus.Pending || (r.Status == RoutingStatus.Sending && r.ClaimedAt + ClaimLease < now);
+        bool Claimable(AgencyRouting r) => r.Status == RoutingStatus.Pending || (r.Status == RoutingStatus.Sending && r.ClaimedAt + options.Value.ClaimLease < now);
         if (!d.Routing.Any(Claimable)) return null;
         return d with { Routing = [.. d.Routing.Select(r => Claimable(r) ? r with { Status = RoutingStatus.Sending, ClaimedBy = attempt, ClaimedAt = now } : r)] };
     }

@@ -15,6 +15,13 @@ public sealed class RoutingOptions
 
     /// <summary>Where AgencyMessages go: <c>StorageQueues</c> (local, Azurite) or <c>ServiceBus</c> (Azure).</summary>
     public AgencyTransport Transport { get; set; } = AgencyTransport.StorageQueues;
+
+    /// <summary>
+    /// How long a routing attempt's claim on an agency holds; after it another attempt may take the agency
+    /// over (the first one crashed). Longer than the sends of one report take, far shorter than Service Bus's
+    /// duplicate-detection window (one day), which drops the copy a takeover after a crash may send.
+    /// </summary>
+    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(1);
 }
 
 public enum AgencyTransport
@@ -31,6 +38,7 @@ public sealed class RoutingOptionsValidator : IValidateOptions<RoutingOptions>
     {
         var failures = new List<string>();
         if (options.Matrix.Count == 0) failures.Add("Routing:Matrix is empty.");
+        if (options.ClaimLease < TimeSpan.FromSeconds(1) || options.ClaimLease > TimeSpan.FromHours(1)) failures.Add("Routing:ClaimLease must be between 1 second and 1 hour.");
         foreach (var (agency, conditions) in options.Matrix)
         {
             if (!Vocabulary.Agencies.Contains(agency)) failures.Add($"Routing:Matrix: unknown agency '{agency}'.");

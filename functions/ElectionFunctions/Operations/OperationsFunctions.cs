@@ -5,9 +5,16 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace ElectionFunctions.Functions.Operations;
 
-/// <summary>What operators and probes call: re-drive a failed report, and the health of the dependencies.</summary>
-public sealed class OperationsFunctions(RetryHandler retry, HealthHandler health)
+/// <summary>What keeps reports moving and what operators and probes call: reconciliation, re-drive, health.</summary>
+public sealed class OperationsFunctions(Reconciler reconciler, RetryHandler retry, HealthHandler health)
 {
+    /// <summary>Every five minutes by default; the schedule is the app setting ReconcileSchedule (NCRONTAB, six fields).</summary>
+    [Function("ReconcileReports")]
+    public Task ReconcileReports(
+        [TimerTrigger("%" + ReconciliationOptions.ScheduleSetting + "%")] TimerInfo timer,
+        CancellationToken cancellationToken) =>
+        reconciler.ReconcileAsync(cancellationToken);
+
     [Function("RetryReport")]
     public async Task<IActionResult> RetryReport(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "reports/{reportId}/retry")] HttpRequest request,
