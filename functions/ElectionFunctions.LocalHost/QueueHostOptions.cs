@@ -4,6 +4,8 @@ namespace ElectionFunctions.LocalHost;
 public sealed class QueueHostOptions
 {
     public int BatchSize { get; set; } = 16;
+    /// <summary>A new batch is fetched when this many or fewer are still running (the host's default is half the batch).</summary>
+    public int NewBatchThreshold { get; set; } = 8;
     public int MaxDequeueCount { get; set; } = 5;
     public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.Zero;
     public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromSeconds(2);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Azure;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
@@ -7,7 +8,9 @@ namespace ElectionFunctions.LocalHost;
 /// <summary>
 /// The local stand-in for a QueueTrigger: receive a batch, run the same handler the function calls,
 /// delete on success; on failure make the message visible again after host.json's visibilityTimeout,
-/// and after maxDequeueCount failures move it to {queue}-poison, as the Functions host does.
+/// and after maxDequeueCount failures move it to {queue}-poison, as the Functions host does. As the host,
+/// it fetches the next batch when newBatchThreshold or fewer are still running, so at most
+/// batchSize + newBatchThreshold messages are handled at once.
 /// </summary>
 public sealed partial class QueuePoller(
     QueueServiceClient queues,
@@ -17,39 +20,51 @@ public sealed partial class QueuePoller(
     ILogger<QueuePoller> logger) : BackgroundService
 {
     private static readonly TimeSpan MinimumPollingInterval = TimeSpan.FromMilliseconds(100);
+    private readonly ConcurrentDictionary<Task, byte> _running = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var queue = queues.GetQueueClient(queueName);
         var poison = queues.GetQueueClient(queueName + "-poison");
         var delay = MinimumPollingInterval;
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            QueueMessage[] messages;
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                messages = (await queue.ReceiveMessagesAsync(options.BatchSize, options.ProcessingLease, stoppingToken)).Value;
-            }
-            catch (RequestFailedException e)
-            {
-                LogReceiveFailed(logger, e, queueName);
-                messages = [];
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
+                while (_running.Count > options.NewBatchThreshold) await Task.WhenAny(_running.Keys).WaitAsync(stoppingToken);
 
-            if (messages.Length == 0)
-            {
-                try { await Task.Delay(delay, stoppingToken); }
-                catch (OperationCanceledException) { return; }
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.MaxPollingInterval.Ticks));
-                continue;
+                QueueMessage[] messages;
+                try
+                {
+                    messages = (await queue.ReceiveMessagesAsync(options.BatchSize, options.ProcessingLease, stoppingToken)).Value;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Storage unreachable: poll again later; the messages wait in the queue.
+                    LogReceiveFailed(logger, e, queueName);
+                    messages = [];
+                }
+
+                if (messages.Length == 0)
+                {
+                    await Task.Delay(delay, stoppingToken);
+                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.MaxPollingInterval.Ticks));
+                    continue;
+                }
+                delay = MinimumPollingInterval;
+                foreach (var message in messages)
+                {
+                    var task = Task.Run(() => ProcessAsync(queue, poison, message, stoppingToken), CancellationToken.None);
+                    _running[task] = 0;
+                    _ = task.ContinueWith(t => _running.TryRemove(t, out _), TaskScheduler.Default);
+                }
             }
-            delay = MinimumPollingInterval;
-            await Parallel.ForEachAsync(messages, CancellationToken.None, (m, _) => new ValueTask(ProcessAsync(queue, poison, m, stoppingToken)));
         }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        // Let the running handlers finish (they see the cancellation) before the host disposes what they use.
+        await Task.WhenAll(_running.Keys);
     }
 
     private async Task ProcessAsync(QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken stoppingToken)
@@ -75,13 +90,13 @@ public sealed partial class QueuePoller(
                     await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: options.VisibilityTimeout, cancellationToken: CancellationToken.None);
                 }
             }
-            catch (RequestFailedException inner)
+            catch (Exception inner) when (inner is not OperationCanceledException)
             {
                 // The lease expires on its own and the message comes back: nothing is lost.
                 LogReceiveFailed(logger, inner, queueName);
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception)
         {
             // Shutting down: the lease expires and the message is delivered again.
         }

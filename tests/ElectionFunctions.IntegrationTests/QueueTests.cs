@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Storage.Queues;
+using ElectionFunctions.Storage;
 using ElectionFunctions.LocalHost;
 using ElectionFunctions.Routing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -46,6 +47,42 @@ public sealed class QueueTests(LocalStack stack)
         Assert.Equal(5, attempts);
         Assert.Equal("{\"reportId\":\"x\"}", (await poison.PeekMessagesAsync(1, Cancel)).Value[0].Body.ToString());
         Assert.Empty((await queue.PeekMessagesAsync(1, Cancel)).Value);
+    }
+
+    [Fact]
+    public async Task At_most_batchSize_plus_newBatchThreshold_messages_are_handled_at_once_as_by_the_Functions_host()
+    {
+        var queues = stack.Service<QueueServiceClient>();
+        var name = "parallel-" + Guid.NewGuid().ToString("N")[..12];
+        var queue = queues.GetQueueClient(name);
+        await queue.CreateAsync(cancellationToken: Cancel);
+        for (var i = 0; i < 30; i++) await queue.SendMessageAsync($"{{\"reportId\":\"{i}\"}}", Cancel);
+
+        int running = 0, most = 0, done = 0;
+        var options = new QueueHostOptions { BatchSize = 4, NewBatchThreshold = 2, MaxPollingInterval = TimeSpan.FromMilliseconds(200) };
+        using var poller = new QueuePoller(queues, name, async (message, ct) =>
+        {
+            var now = Interlocked.Increment(ref running);
+            InterlockedMax(ref most, now);
+            // Staggered, so that part of a batch is still running when the next one may come.
+            await Task.Delay(150 * (1 + int.Parse(WorkQueues.Parse(message).ReportId) % 4), ct);
+            Interlocked.Decrement(ref running);
+            Interlocked.Increment(ref done);
+        }, options, NullLogger<QueuePoller>.Instance);
+        await poller.StartAsync(Cancel);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Volatile.Read(ref done) < 30 && DateTime.UtcNow < deadline) await Task.Delay(50, Cancel);
+        await poller.StopAsync(CancellationToken.None);
+
+        Assert.Equal(30, done);
+        // Parallel beyond one batch (the next batch came while the first ran), never beyond 4 + 2.
+        Assert.InRange(most, 5, 6);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int current;
+        while ((current = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, current) != current) { }
     }
 
     [Fact]

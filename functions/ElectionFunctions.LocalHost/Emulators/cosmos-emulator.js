@@ -7,6 +7,10 @@
 //    handshake per request (writes run at ~150/s).
 // 3. A missing document: the emulator's read handler throws and answers 500. We answer 404
 //    NotFound like Cosmos DB does.
+// 4. An outage switch for the fault tests: a line "down" on stdin closes the port and drops every
+//    connection, "up" listens again with the same data. The emulator keeps its data only in memory, so
+//    stopping its process would lose it, which an outage of Cosmos DB never does; this is the outage a
+//    client sees.
 "use strict";
 
 const readDocument = require("@vercel/cosmosdb-server/lib/handler/read-document");
@@ -75,9 +79,39 @@ server.on("request", (req, res) => {
   emulator(req, res);
 });
 
-server.listen(port, host, () => {
-  const address = server.address();
-  console.log(`cosmos emulator ready on https://${address.address}:${address.port}`);
+// The emulator creates its (in-memory) account on every "listening" event: keep the first one, so
+// that "up" after "down" finds the data it held.
+server.once("listening", () => server.removeAllListeners("listening"));
+
+const sockets = new Set();
+server.on("connection", socket => {
+  sockets.add(socket);
+  socket.on("close", () => sockets.delete(socket));
+});
+
+function listen() {
+  server.listen(port, host, () => {
+    const address = server.address();
+    console.log(`cosmos emulator ready on https://${address.address}:${address.port}`);
+  });
+}
+
+listen();
+let pending = "";
+process.stdin.on("data", chunk => {
+  pending += chunk;
+  let newline;
+  while ((newline = pending.indexOf("\n")) >= 0) {
+    const command = pending.slice(0, newline).trim();
+    pending = pending.slice(newline + 1);
+    if (command === "down" && server.listening) {
+      server.close();
+      for (const socket of sockets) socket.destroy();
+      console.log("cosmos emulator down");
+    } else if (command === "up" && !server.listening) {
+      listen();
+    }
+  }
 });
 
 for (const signal of ["SIGINT", "SIGTERM"]) {

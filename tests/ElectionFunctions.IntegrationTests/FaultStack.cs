@@ -1,0 +1,155 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using ElectionFunctions.LocalHost;
+using ElectionFunctions.LocalHost.Emulators;
+using ElectionFunctions.Security;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ElectionFunctions.IntegrationTests;
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class FaultCollection
+{
+    /// <summary>Runs alone, after the parallel tests: the faults stop processes and the load needs the cores.</summary>
+    public const string Name = "faults";
+}
+
+/// <summary>
+/// A stack of its own for the fault tests: Azurite keeping its data on disk (so it can be stopped and
+/// started), the Cosmos DB emulator with its outage switch, and the local host as a separate process
+/// (so it can be killed). Leases and thresholds are shortened so that recovery fits in a test.
+/// </summary>
+public sealed class FaultStack : IAsyncLifetime
+{
+    public const string Partner = "fault-partner";
+
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "electionfunctions-faults-" + Guid.NewGuid().ToString("N")[..12]);
+    private readonly ConcurrentQueue<string> _hostOutput = new();
+    private Process? _host;
+    private ServiceProvider? _services;
+    private Dictionary<string, string?> _settings = [];
+
+    public EmulatorProcesses Emulators { get; private set; } = null!;
+    public HttpClient Http { get; private set; } = null!;
+    public Microsoft.IdentityModel.Tokens.SecurityKey Key { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        Directory.CreateDirectory(Path.Combine(_folder, "azurite"));
+        var keyFile = Path.Combine(_folder, "signing-key.pem");
+        DevelopmentTokens.EnsureKey(keyFile);
+        Key = DevelopmentAuthOptions.LoadKey(keyFile);
+        Emulators = await EmulatorProcesses.StartAsync(storage: true, cosmos: true, NullLogger.Instance, cancel, Path.Combine(_folder, "azurite"));
+
+        var port = FreePort();
+        _settings = new Dictionary<string, string?>
+        {
+            ["urls"] = $"http://127.0.0.1:{port}",
+            ["AzureWebJobsStorage"] = Emulators.StorageConnectionString,
+            ["Cosmos:Endpoint"] = Emulators.CosmosEndpoint!.AbsoluteUri,
+            [$"{DevelopmentAuthOptions.Section}:SigningKeyFile"] = keyFile,
+            [$"Partners:Registry:{Partner}:DisplayName"] = Partner,
+            [$"Partners:Registry:{Partner}:Kind"] = "state-election-office",
+            [$"Partners:Registry:{Partner}:State"] = "GA",
+            ["PackageSchedule"] = "0 0 0 1 1 *",
+            // Shortened so that recovery from a crash fits in a test: a message being handled comes back
+            // after 10 s, a dead attempt's claims run out after 5 s, reconciliation looks every 5 s for
+            // reports unchanged for 20 s.
+            [LocalHostApp.ProcessingLeaseSetting] = "00:00:10",
+            ["Routing:ClaimLease"] = "00:00:05",
+            ["ReconcileSchedule"] = "*/5 * * * * *",
+            ["Reconciliation:StuckAfter"] = "00:00:20",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        await StartHostAsync(cancel);
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+
+        // The test's own clients on the same stores, to look at what the host did.
+        var configuration = new ConfigurationManager();
+        LocalHostApp.Configure(configuration, _settings);
+        var services = new ServiceCollection().AddLogging();
+        services.AddElectionFunctions(configuration);
+        _services = services.BuildServiceProvider();
+    }
+
+    public T Service<T>() where T : notnull => _services!.GetRequiredService<T>();
+
+    public string Token() => DevelopmentTokens.Create(Key, StackFixture.Issuer, StackFixture.Audience, Partner,
+        [AppRoles.Submit, AppRoles.Read], DateTimeOffset.UtcNow, TimeSpan.FromMinutes(30));
+
+    /// <summary>The local host as its own process, as `make run` starts it; ready when /api/health answers 200.</summary>
+    public async Task StartHostAsync(CancellationToken cancellationToken)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            // An empty folder: no local.settings.json is read, only these settings.
+            WorkingDirectory = _folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ElectionFunctions.LocalHost.dll"));
+        foreach (var (key, value) in _settings) info.Environment[key.Replace(":", "__")] = value;
+        _host = Process.Start(info) ?? throw new InvalidOperationException("Could not start the local host.");
+        _host.OutputDataReceived += (_, e) => Keep(e.Data);
+        _host.ErrorDataReceived += (_, e) => Keep(e.Data);
+        _host.BeginOutputReadLine();
+        _host.BeginErrorReadLine();
+
+        using var probe = new HttpClient { BaseAddress = new Uri(_settings["urls"]!), Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                using var health = await probe.GetAsync("/api/health", cancellationToken);
+                if (health.IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested) { }
+            if (_host.HasExited || DateTime.UtcNow > deadline)
+                throw new InvalidOperationException("The local host did not become healthy:\n" + HostOutput());
+            await Task.Delay(200, cancellationToken);
+        }
+    }
+
+    /// <summary>SIGKILL: no shutdown, no lease given back, handlers stopped wherever they were.</summary>
+    public async Task KillHostAsync()
+    {
+        _host!.Kill(entireProcessTree: true);
+        await _host.WaitForExitAsync();
+        _host.Dispose();
+        _host = null;
+    }
+
+    public string HostOutput() => string.Join('\n', _hostOutput.TakeLast(60));
+
+    private void Keep(string? line)
+    {
+        if (line is null) return;
+        _hostOutput.Enqueue(line);
+        while (_hostOutput.Count > 500) _hostOutput.TryDequeue(out _);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http?.Dispose();
+        if (_host is not null) await KillHostAsync();
+        if (_services is not null) await _services.DisposeAsync();
+        if (Emulators is not null) await Emulators.DisposeAsync();
+        try { Directory.Delete(_folder, recursive: true); }
+        catch (IOException) { }
+    }
+}
