@@ -38,14 +38,25 @@ public static class ElectionFunctionsServices
         services.AddOptions<ReconciliationOptions>().Bind(configuration.GetSection(ReconciliationOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CosmosOptions>().Bind(configuration.GetSection(CosmosOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
+        services.AddOptions<ResilienceOptions>().Bind(configuration.GetSection(ResilienceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+
         var storage = configuration.GetSection(QueueNames.Connection);
-        services.AddSingleton(_ => storage.Value is { Length: > 0 } connection
-            ? new BlobServiceClient(connection)
-            : new BlobServiceClient(RequiredUri(storage, "blobServiceUri"), Credential(storage)));
-        services.AddSingleton(_ => storage.Value is { Length: > 0 } connection
-            ? new QueueServiceClient(connection)
-            : new QueueServiceClient(RequiredUri(storage, "queueServiceUri"), Credential(storage)));
-        services.AddSingleton(sp => CreateCosmosClient(sp.GetRequiredService<IOptions<CosmosOptions>>().Value, configuration.GetSection(CosmosOptions.Section)));
+        services.AddSingleton(sp =>
+        {
+            var options = WithRetries(new BlobClientOptions(), sp);
+            return storage.Value is { Length: > 0 } connection
+                ? new BlobServiceClient(connection, options)
+                : new BlobServiceClient(RequiredUri(storage, "blobServiceUri"), Credential(storage), options);
+        });
+        services.AddSingleton(sp =>
+        {
+            var options = WithRetries(new QueueClientOptions(), sp);
+            return storage.Value is { Length: > 0 } connection
+                ? new QueueServiceClient(connection, options)
+                : new QueueServiceClient(RequiredUri(storage, "queueServiceUri"), Credential(storage), options);
+        });
+        services.AddSingleton(sp => CreateCosmosClient(sp.GetRequiredService<IOptions<CosmosOptions>>().Value,
+            sp.GetRequiredService<IOptions<ResilienceOptions>>().Value, configuration.GetSection(CosmosOptions.Section)));
 
         services.AddSingleton<ReportStore>();
         services.AddSingleton<SubmissionStore>();
@@ -77,9 +88,24 @@ public static class ElectionFunctionsServices
         if (transport == AgencyTransport.ServiceBus)
         {
             var serviceBus = configuration.GetSection(ServiceBusConnection);
-            services.AddSingleton(_ => serviceBus.Value is { Length: > 0 } connection
-                ? new ServiceBusClient(connection)
-                : new ServiceBusClient(serviceBus["fullyQualifiedNamespace"] ?? throw new InvalidOperationException($"{ServiceBusConnection}__fullyQualifiedNamespace is not set."), Credential(serviceBus)));
+            services.AddSingleton(sp =>
+            {
+                var resilience = sp.GetRequiredService<IOptions<ResilienceOptions>>().Value;
+                var options = new ServiceBusClientOptions
+                {
+                    RetryOptions = new ServiceBusRetryOptions
+                    {
+                        Mode = ServiceBusRetryMode.Exponential,
+                        MaxRetries = resilience.MaxRetries,
+                        Delay = resilience.RetryDelay,
+                        MaxDelay = resilience.MaxRetryDelay,
+                        TryTimeout = resilience.Timeout,
+                    },
+                };
+                return serviceBus.Value is { Length: > 0 } connection
+                    ? new ServiceBusClient(connection, options)
+                    : new ServiceBusClient(serviceBus["fullyQualifiedNamespace"] ?? throw new InvalidOperationException($"{ServiceBusConnection}__fullyQualifiedNamespace is not set."), Credential(serviceBus), options);
+            });
             services.AddSingleton<IAgencyTransport, ServiceBusTransport>();
         }
         else
@@ -101,11 +127,27 @@ public static class ElectionFunctionsServices
             ? new Uri(value)
             : throw new InvalidOperationException($"Set {section.Key} (a connection string) or {section.Key}__{key}.");
 
-    private static CosmosClient CreateCosmosClient(CosmosOptions options, IConfigurationSection section)
+    /// <summary>Blob and Queue: Azure.Core's retry policy with our numbers; a try that hangs ends at the network timeout.</summary>
+    private static T WithRetries<T>(T options, IServiceProvider services) where T : Azure.Core.ClientOptions
+    {
+        var resilience = services.GetRequiredService<IOptions<ResilienceOptions>>().Value;
+        options.Retry.Mode = RetryMode.Exponential;
+        options.Retry.MaxRetries = resilience.MaxRetries;
+        options.Retry.Delay = resilience.RetryDelay;
+        options.Retry.MaxDelay = resilience.MaxRetryDelay;
+        options.Retry.NetworkTimeout = resilience.Timeout;
+        return options;
+    }
+
+    private static CosmosClient CreateCosmosClient(CosmosOptions options, ResilienceOptions resilience, IConfigurationSection section)
     {
         var clientOptions = new CosmosClientOptions
         {
             ApplicationName = "ElectionFunctions",
+            // 429s wait as the service says; 503, 410 and lost connections are retried by the SDK's own policy.
+            RequestTimeout = resilience.Timeout,
+            MaxRetryAttemptsOnRateLimitedRequests = resilience.CosmosMaxThrottleRetries,
+            MaxRetryWaitTimeOnRateLimitedRequests = resilience.CosmosMaxThrottleWait,
             // The handlers never read a write's echo; skipping it saves bandwidth on every write.
             EnableContentResponseOnWrite = false,
         };

@@ -223,7 +223,9 @@ public sealed partial class IntakeHandler(
 
     /// <summary>Failures of the storage services (not of the request): the partner should retry.</summary>
     private static bool IsTransient(Exception e) => e is RequestFailedException or CosmosException or HttpRequestException or TimeoutException
-        or OperationCanceledException;
+        or OperationCanceledException
+        // Azure.Core's retry policy gives up with every try's exception in one AggregateException.
+        || (e is AggregateException all && all.InnerExceptions.All(IsTransient));
 
     /// <summary>The format by media type, or null when unsupported (a STIX version other than 2.1 included).</summary>
     private static string? Format(string? contentType)

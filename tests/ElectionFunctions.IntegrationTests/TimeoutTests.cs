@@ -1,0 +1,79 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using ElectionFunctions.LocalHost;
+using ElectionFunctions.Security;
+using ElectionFunctions.Storage;
+using Microsoft.Extensions.Options;
+
+namespace ElectionFunctions.IntegrationTests;
+
+/// <summary>Every outbound call has a timeout: storage that accepts connections and never answers is a 503, not a hung request.</summary>
+public sealed class TimeoutTests(LocalStack stack)
+{
+    [Fact]
+    public async Task Storage_that_never_answers_gives_the_partner_503_with_Retry_After_and_nothing_is_stored()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        // Accepts TCP connections, reads nothing, answers nothing.
+        using var blackHole = new TcpListener(IPAddress.Loopback, 0);
+        blackHole.Start();
+        var held = new List<Socket>();
+        var accepting = Task.Run(async () =>
+        {
+            try { while (true) held.Add(await blackHole.AcceptSocketAsync(cancel)); }
+            catch (Exception) when (cancel.IsCancellationRequested || !blackHole.Server.IsBound) { }
+            catch (ObjectDisposedException) { }
+            catch (SocketException) { }
+        }, cancel);
+        var port = ((IPEndPoint)blackHole.LocalEndpoint).Port;
+
+        var keyFile = Path.Combine(Path.GetTempPath(), $"electionfunctions-timeout-{Guid.NewGuid():N}.pem");
+        DevelopmentTokens.EnsureKey(keyFile);
+        var settings = new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            [LocalHostApp.TriggersSetting] = "false",
+            ["AzureWebJobsStorage"] = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={LocalHost.Emulators.EmulatorProcesses.AzuriteKey};" +
+                $"BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{port}/devstoreaccount1;",
+            ["Cosmos:Endpoint"] = stack.Service<IOptions<CosmosOptions>>().Value.Endpoint!.AbsoluteUri,
+            ["Cosmos:CreateIfNotExists"] = "false",
+            [$"{DevelopmentAuthOptions.Section}:SigningKeyFile"] = keyFile,
+            [$"Partners:Registry:{StackFixture.Partner}:DisplayName"] = StackFixture.Partner,
+            [$"Partners:Registry:{StackFixture.Partner}:Kind"] = "state-election-office",
+            [$"Partners:Registry:{StackFixture.Partner}:State"] = "GA",
+            // One try of one second and one retry; without a timeout the request would hang past the client's 60 s.
+            ["Resilience:Timeout"] = "00:00:01",
+            ["Resilience:MaxRetries"] = "1",
+            ["Logging:LogLevel:Default"] = "Error",
+        };
+        var (app, emulators) = await LocalHostApp.BuildAsync([], settings, cancel);
+        await using var _ = emulators;
+        await app.StartAsync(cancel);
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromSeconds(60) };
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/reports") { Content = new StringContent(Bodies.Incident("black hole " + Guid.NewGuid()), System.Text.Encoding.UTF8, "application/json") };
+            request.Headers.Authorization = new("Bearer", DevelopmentTokens.Create(DevelopmentAuthOptions.LoadKey(keyFile), StackFixture.Issuer, StackFixture.Audience,
+                StackFixture.Partner, [AppRoles.Submit], DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)));
+            request.Headers.Add("Idempotency-Key", "black-hole");
+            using var response = await http.SendAsync(request, cancel);
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.NotNull(response.Headers.RetryAfter);
+            using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancel));
+            Assert.Equal("urn:electionfunctions:problem:service-unavailable", problem.RootElement.GetProperty("type").GetString());
+            // The blob write never completed, so the document was never written either.
+            var id = Intake.ReportIds.ForKey(StackFixture.Partner, "black-hole");
+            Assert.Null(await stack.Service<ReportStore>().ReadAsync(id, cancel));
+        }
+        finally
+        {
+            await app.StopAsync(CancellationToken.None);
+            await app.DisposeAsync();
+            blackHole.Stop();
+            foreach (var socket in held) socket.Dispose();
+            File.Delete(keyFile);
+        }
+    }
+}
