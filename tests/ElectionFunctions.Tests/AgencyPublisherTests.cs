@@ -85,6 +85,19 @@ public sealed class AgencyPublisherTests
     }
 
     [Fact]
+    public void A_message_sent_within_a_trace_carries_it_as_Diagnostic_Id()
+    {
+        var agencyMessage = AgencyMessage.For("dhs", Routed(), []);
+        var outgoing = new OutgoingMessage("dhs", agencyMessage.MessageId, agencyMessage.ReportId, "high", "AMBER", "election-infrastructure", BinaryData.FromString("{}"));
+        Assert.False(ServiceBusTransport.ToServiceBusMessage(outgoing).ApplicationProperties.ContainsKey("Diagnostic-Id"));
+
+        using var route = new System.Diagnostics.Activity("route").SetIdFormat(System.Diagnostics.ActivityIdFormat.W3C).Start();
+        var message = ServiceBusTransport.ToServiceBusMessage(outgoing);
+        Assert.Equal(route.Id, message.ApplicationProperties["Diagnostic-Id"]);
+        Assert.StartsWith($"00-{route.TraceId}-", (string)message.ApplicationProperties["Diagnostic-Id"]);
+    }
+
+    [Fact]
     public void The_body_is_the_schema_versioned_agency_message()
     {
         var agencyMessage = AgencyMessage.For("treasury", Routed(), []);

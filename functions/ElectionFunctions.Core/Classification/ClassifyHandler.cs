@@ -10,8 +10,9 @@ public sealed partial class ClassifyHandler(Classifier classifier, ReportStore r
 
     public async Task HandleAsync(string message, CancellationToken cancellationToken)
     {
-        var reportId = WorkQueues.Parse(message).ReportId;
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["ReportId"] = reportId });
+        var (reportId, traceParent) = WorkQueues.Parse(message);
+        using var activity = Telemetry.StartStage("classify", System.Diagnostics.ActivityKind.Consumer, traceParent, reportId);
+        using var scope = logger.BeginScope(Telemetry.Scope(reportId));
         try
         {
             var stored = await reports.UpdateAsync(reportId, d => d.Status == ReportStatus.Received

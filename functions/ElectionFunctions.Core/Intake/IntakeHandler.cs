@@ -37,6 +37,9 @@ public sealed partial class IntakeHandler(
     {
         var partner = await AuthorizeAsync(context, AppRoles.Submit).ConfigureAwait(false);
         if (partner is null) return;
+        // Under the host's request activity, or else the partner's own traceparent header.
+        using var activity = Telemetry.StartStage("intake", System.Diagnostics.ActivityKind.Server,
+            System.Diagnostics.Activity.Current is null ? context.Request.Headers.TraceParent.FirstOrDefault() : null, null);
         try
         {
             await SubmitAsync(context, partner, cancellationToken).ConfigureAwait(false);
@@ -112,6 +115,8 @@ public sealed partial class IntakeHandler(
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(body));
         var keyed = idempotencyKey.Length > 0;
         var reportId = keyed ? ReportIds.ForKey(partner.Id, idempotencyKey) : ReportIds.ForBody(partner.Id, sha256);
+        System.Diagnostics.Activity.Current?.SetTag(Telemetry.ReportIdTag, reportId);
+        using var scope = logger.BeginScope(Telemetry.Scope(reportId));
         var receivedAt = time.GetUtcNow();
         var blobName = SubmissionStore.PathFor(reportId, receivedAt);
         var created = new ReportDocument

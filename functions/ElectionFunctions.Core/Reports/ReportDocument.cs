@@ -66,5 +66,8 @@ public sealed record AgencyStatus(string Agency, string Status, DateTimeOffset? 
 /// <summary>A report a stage stopped on, as the reconciliation query projects it.</summary>
 public sealed record StuckReport([property: JsonPropertyName("id")] string Id, string Status);
 
-/// <summary>The only content of an internal queue message: handlers read the rest from Cosmos.</summary>
-public sealed record ReportMessage(string ReportId);
+/// <summary>
+/// The only content of an internal queue message: handlers read the rest from Cosmos. <c>TraceParent</c>: the
+/// W3C trace context of the stage that sent it, so the next stage continues the same trace.
+/// </summary>
+public sealed record ReportMessage(string ReportId, [property: JsonPropertyName("traceparent")] string? TraceParent = null);

@@ -24,8 +24,9 @@ public sealed partial class RouteHandler(
 
     public async Task HandleAsync(string message, CancellationToken cancellationToken)
     {
-        var reportId = WorkQueues.Parse(message).ReportId;
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["ReportId"] = reportId });
+        var (reportId, traceParent) = WorkQueues.Parse(message);
+        using var activity = Telemetry.StartStage("route", System.Diagnostics.ActivityKind.Consumer, traceParent, reportId);
+        using var scope = logger.BeginScope(Telemetry.Scope(reportId));
         try
         {
             await RouteAsync(reportId, cancellationToken).ConfigureAwait(false);

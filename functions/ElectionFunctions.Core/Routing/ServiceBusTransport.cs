@@ -14,17 +14,23 @@ public sealed class ServiceBusTransport(ServiceBusClient client) : IAgencyTransp
     public Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken) =>
         _senders.GetOrAdd(message.Agency, client.CreateSender).SendMessageAsync(ToServiceBusMessage(message), cancellationToken);
 
-    public static ServiceBusMessage ToServiceBusMessage(OutgoingMessage message) => new(message.Body)
+    public static ServiceBusMessage ToServiceBusMessage(OutgoingMessage message)
     {
-        MessageId = message.MessageId,
-        CorrelationId = message.CorrelationId,
-        Subject = AgencyMessage.Subject,
-        ContentType = "application/json",
-        ApplicationProperties =
+        var sent = new ServiceBusMessage(message.Body)
         {
-            ["severity"] = message.Severity,
-            ["tlp"] = message.Tlp,
-            ["categories"] = message.Categories,
-        },
-    };
+            MessageId = message.MessageId,
+            CorrelationId = message.CorrelationId,
+            Subject = AgencyMessage.Subject,
+            ContentType = "application/json",
+            ApplicationProperties =
+            {
+                ["severity"] = message.Severity,
+                ["tlp"] = message.Tlp,
+                ["categories"] = message.Categories,
+            },
+        };
+        // Diagnostic-Id (W3C traceparent): what Service Bus consumers and Application Insights read to continue the trace.
+        if (System.Diagnostics.Activity.Current?.Id is { } traceParent) sent.ApplicationProperties["Diagnostic-Id"] = traceParent;
+        return sent;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Azure.Storage.Queues;
 
@@ -8,7 +9,7 @@ public sealed class WorkQueues(QueueServiceClient queues)
 {
     public Task EnqueueAsync(string queueName, string reportId, CancellationToken cancellationToken) =>
         queues.GetQueueClient(queueName).SendMessageAsync(
-            BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(new ReportMessage(reportId), ElectionJsonContext.Default.ReportMessage)),
+            BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(new ReportMessage(reportId, Activity.Current?.Id), ElectionJsonContext.Default.ReportMessage)),
             cancellationToken: cancellationToken);
 
     public static ReportMessage Parse(string message) =>
