@@ -31,7 +31,9 @@ public sealed partial class QueuePoller(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                while (_running.Count > options.NewBatchThreshold) await Task.WhenAny(_running.Keys).WaitAsync(stoppingToken);
+                // A snapshot: handlers finishing meanwhile leave it, and WhenAny must not get an empty list.
+                for (var running = _running.Keys; running.Count > options.NewBatchThreshold; running = _running.Keys)
+                    await Task.WhenAny(running).WaitAsync(stoppingToken);
 
                 QueueMessage[] messages;
                 try
