@@ -62,11 +62,19 @@ public sealed class ReconciliationTests(LocalStack stack)
         // Nothing else moves them: without reconciliation they would stay where the crash left them.
         Assert.Equal(ReportStatus.Received, (await store.ReadAsync(received.Id, Cancel))!.Value.Status);
 
+        // What the reconciler will find: the two stranded ones, not the fresh one.
+        var stuck = new List<string>();
+        await foreach (var s in store.QueryStuckAsync(DateTimeOffset.UtcNow.AddSeconds(-2), 100_000, Cancel)) stuck.Add(s.Id);
+        Assert.Contains(received.Id, stuck);
+        Assert.Contains(classified.Id, stuck);
+        Assert.DoesNotContain(fresh.Id, stuck);
+
         var requeued = await Reconciler(TimeSpan.FromSeconds(2)).ReconcileAsync(Cancel);
         Assert.True(requeued >= 2, $"re-enqueued {requeued}");
 
-        await stack.WaitForStatusAsync(received.Id, ReportStatus.Routed, TimeSpan.FromSeconds(15));
-        var routed = await stack.WaitForStatusAsync(classified.Id, ReportStatus.Routed, TimeSpan.FromSeconds(15));
+        // Generous: the shared emulators are busy with the other tests running in parallel.
+        await stack.WaitForStatusAsync(received.Id, ReportStatus.Routed, TimeSpan.FromSeconds(60));
+        var routed = await stack.WaitForStatusAsync(classified.Id, ReportStatus.Routed, TimeSpan.FromSeconds(60));
         Assert.Equal(classified.Routing.Select(r => r.Agency).Order(), routed.GetProperty("routing").EnumerateArray().Select(r => r.GetProperty("agency").GetString()!).Order());
         Assert.All(routed.GetProperty("routing").EnumerateArray(), r => Assert.Equal("sent", r.GetProperty("status").GetString()));
         // Younger than the threshold: not touched.
