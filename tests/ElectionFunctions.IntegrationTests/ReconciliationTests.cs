@@ -55,8 +55,8 @@ public sealed class ReconciliationTests(LocalStack stack)
         Assert.True(await store.TryCreateAsync(received, Cancel));
         Assert.True(await store.TryCreateAsync(classified, Cancel));
 
-        // _ts has one-second resolution: both are now more than a second old.
-        await Task.Delay(TimeSpan.FromSeconds(2.5), Cancel);
+        // _ts and the cut-off are whole seconds (both floored): 3.5 s puts both surely past a 2 s threshold.
+        await Task.Delay(TimeSpan.FromSeconds(3.5), Cancel);
         var fresh = Stranded(ReportStatus.Received);
         Assert.True(await store.TryCreateAsync(fresh, Cancel));
         // Nothing else moves them: without reconciliation they would stay where the crash left them.
