@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using ElectionFunctions.LocalHost;
 using ElectionFunctions.LocalHost.Emulators;
 using ElectionFunctions.Security;
@@ -46,16 +44,13 @@ public sealed class FaultStack : IAsyncLifetime
         Key = DevelopmentAuthOptions.LoadKey(keyFile);
         Emulators = await EmulatorProcesses.StartAsync(storage: true, cosmos: true, NullLogger.Instance, cancel, Path.Combine(_folder, "azurite"));
 
-        var port = FreePort();
+        var port = EmulatorProcesses.FreePort();
         _settings = new Dictionary<string, string?>
         {
             ["urls"] = $"http://127.0.0.1:{port}",
             ["AzureWebJobsStorage"] = Emulators.StorageConnectionString,
             ["Cosmos:Endpoint"] = Emulators.CosmosEndpoint!.AbsoluteUri,
             [$"{DevelopmentAuthOptions.Section}:SigningKeyFile"] = keyFile,
-            [$"Partners:Registry:{Partner}:DisplayName"] = Partner,
-            [$"Partners:Registry:{Partner}:Kind"] = "state-election-office",
-            [$"Partners:Registry:{Partner}:State"] = "GA",
             ["PackageSchedule"] = "0 0 0 1 1 *",
             // Shortened so that recovery from a crash fits in a test: a message being handled comes back
             // after 10 s, a dead attempt's claims run out after 5 s, reconciliation looks every 5 s for
@@ -66,6 +61,7 @@ public sealed class FaultStack : IAsyncLifetime
             ["Reconciliation:StuckAfter"] = "00:00:20",
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        StackFixture.Register(_settings, Partner);
         await StartHostAsync(cancel);
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
 
@@ -134,13 +130,6 @@ public sealed class FaultStack : IAsyncLifetime
         if (line is null) return;
         _hostOutput.Enqueue(line);
         while (_hostOutput.Count > 500) _hostOutput.TryDequeue(out _);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -56,12 +56,7 @@ public abstract class StackFixture : IAsyncLifetime
             ["PackageSchedule"] = "0 0 0 1 1 *",
             ["Logging:LogLevel:Default"] = "Warning",
         };
-        foreach (var partner in Partners)
-        {
-            settings[$"Partners:Registry:{partner}:DisplayName"] = partner;
-            settings[$"Partners:Registry:{partner}:Kind"] = "state-election-office";
-            settings[$"Partners:Registry:{partner}:State"] = "GA";
-        }
+        foreach (var partner in Partners) Register(settings, partner);
         foreach (var (key, value) in Overrides) settings[key] = value;
         (_app, _emulators) = await LocalHostApp.BuildAsync([], settings, TestContext.Current.CancellationToken);
         await _app.StartAsync(TestContext.Current.CancellationToken);
@@ -69,6 +64,14 @@ public abstract class StackFixture : IAsyncLifetime
     }
 
     public T Service<T>() where T : notnull => _app!.Services.GetRequiredService<T>();
+
+    /// <summary>Adds <paramref name="partner"/> to the partner registry in <paramref name="settings"/> (a Georgia election office).</summary>
+    public static void Register(IDictionary<string, string?> settings, string partner)
+    {
+        settings[$"Partners:Registry:{partner}:DisplayName"] = partner;
+        settings[$"Partners:Registry:{partner}:Kind"] = "state-election-office";
+        settings[$"Partners:Registry:{partner}:State"] = "GA";
+    }
 
     public string Token(string partner = Partner, string[]? roles = null, TimeSpan? lifetime = null, DateTimeOffset? now = null,
         string issuer = Issuer, string audience = Audience, SecurityKey? key = null) =>

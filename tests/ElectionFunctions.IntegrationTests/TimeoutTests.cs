@@ -39,14 +39,12 @@ public sealed class TimeoutTests(LocalStack stack)
             ["Cosmos:Endpoint"] = stack.Service<IOptions<CosmosOptions>>().Value.Endpoint!.AbsoluteUri,
             ["Cosmos:CreateIfNotExists"] = "false",
             [$"{DevelopmentAuthOptions.Section}:SigningKeyFile"] = keyFile,
-            [$"Partners:Registry:{StackFixture.Partner}:DisplayName"] = StackFixture.Partner,
-            [$"Partners:Registry:{StackFixture.Partner}:Kind"] = "state-election-office",
-            [$"Partners:Registry:{StackFixture.Partner}:State"] = "GA",
             // One try of one second and one retry; without a timeout the request would hang past the client's 60 s.
             ["Resilience:Timeout"] = "00:00:01",
             ["Resilience:MaxRetries"] = "1",
             ["Logging:LogLevel:Default"] = "Error",
         };
+        StackFixture.Register(settings, StackFixture.Partner);
         var (app, emulators) = await LocalHostApp.BuildAsync([], settings, cancel);
         await using var _ = emulators;
         await app.StartAsync(cancel);

@@ -126,7 +126,8 @@ public sealed class EmulatorProcesses : IAsyncDisposable
         return process;
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port free at this moment.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
