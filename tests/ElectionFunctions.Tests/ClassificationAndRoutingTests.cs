@@ -180,7 +180,7 @@ public sealed class ClassificationAndRoutingTests
         {
             Version = "",
             ForeignNexusPhrases = ["x"],
-            Rules = [new CategoryRule { Id = "a", Categories = ["fraud"], Phrases = ["p"] }, new CategoryRule { Id = "a", Signals = ["nokind"] }],
+            Rules = [new CategoryRule { Id = "a", Categories = ["fraud"], Phrases = ["p", "U.S. election"] }, new CategoryRule { Id = "a", Signals = ["nokind"] }],
             Severity = [new SeverityRule { Id = "s", Level = "severe", AnySignal = ["x"] }],
         };
         var failures = new ClassificationOptionsValidator().Validate(null, bad).Failures!;
@@ -191,6 +191,8 @@ public sealed class ClassificationAndRoutingTests
         Assert.Contains(failures, f => f.Contains("'nokind'"));
         Assert.Contains(failures, f => f.Contains("must end with a rule without conditions"));
         Assert.Contains(failures, f => f.Contains("unknown level 'severe'"));
+        Assert.Contains(failures, f => f.Contains("phrase 'U.S. election' must be words"));
+        Assert.DoesNotContain(failures, f => f.Contains("phrase 'p'"));
     }
 
     [Theory]

@@ -64,6 +64,8 @@ public sealed class ClassificationOptionsValidator : IValidateOptions<Classifica
             foreach (var s in rule.Signals.Where(s => !s.Contains(':')))
                 failures.Add($"Classification:Rules:{rule.Id}: signal '{s}' is not kind:value.");
         }
+        foreach (var phrase in options.ForeignNexusPhrases.Concat(options.Rules.SelectMany(r => r.Phrases)).Where(p => !PhraseMatcher.IsValidPhrase(p)))
+            failures.Add($"Classification: phrase '{phrase}' must be words of letters, digits or marks, separated by spaces or hyphens.");
         if (options.Severity.Count == 0 || options.Severity[^1] is not { AnySignal.Count: 0, AllSignals.Count: 0 })
             failures.Add("Classification:Severity must end with a rule without conditions (the default level).");
         foreach (var s in options.Severity.Where(s => !Levels.Contains(s.Level)))

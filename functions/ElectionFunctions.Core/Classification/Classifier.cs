@@ -9,24 +9,28 @@ namespace ElectionFunctions.Classification;
 /// Every rule that fires adds a reason (rule id and evidence: the field or the text span) and signals
 /// the routing matrix reads: <c>in-scope</c>, <c>category:x</c>, <c>effect:x</c>, <c>target:x</c>,
 /// <c>actor:named-foreign</c>, <c>actor:foreign-agent</c>, <c>topic:election-process</c>.
-/// Rules are compiled once; the per-report work is set look-ups and precompiled regular expressions.
+/// Rules are compiled once; the per-report work is set look-ups and one pass over the narrative's words
+/// for all phrases (<see cref="PhraseMatcher"/>).
 /// </summary>
 public sealed class Classifier
 {
-    private sealed record CompiledRule(CategoryRule Rule, HashSet<string> Targets, HashSet<string> Effects, Regex? Phrases);
+    private sealed record CompiledRule(CategoryRule Rule, HashSet<string> Targets, HashSet<string> Effects);
+
+    // Phrase groups: the foreign nexus first, then one per rule (empty for a rule without phrases).
+    private const int NexusGroup = 0;
 
     private readonly ClassificationOptions _options;
     private readonly TimeProvider _time;
     private readonly CompiledRule[] _rules;
-    private readonly Regex _foreignNexus;
+    private readonly PhraseMatcher _phrases;
     private readonly Regex _negation;
 
     public Classifier(IOptions<ClassificationOptions> options, TimeProvider time)
     {
         _options = options.Value;
         _time = time;
-        _rules = [.. _options.Rules.Select(r => new CompiledRule(r, [.. r.AnyTarget], [.. r.AnyEffect], r.Phrases.Count > 0 ? PhraseRegex(r.Phrases) : null))];
-        _foreignNexus = PhraseRegex(_options.ForeignNexusPhrases);
+        _rules = [.. _options.Rules.Select(r => new CompiledRule(r, [.. r.AnyTarget], [.. r.AnyEffect]))];
+        _phrases = new PhraseMatcher([_options.ForeignNexusPhrases, .. _options.Rules.Select(r => r.Phrases)]);
         _negation = PhraseRegex(_options.NegationCues);
     }
 
@@ -55,7 +59,8 @@ public sealed class Classifier
             reasons.Add(new("nexus.named-foreign-actor", "namedActors: " + string.Join(", ", foreignActors.Select(a => $"{a.Name} ({a.Role ?? "engaged"})"))));
             if (foreignActors.Any(a => a.Role is null or "engaged")) signals.Add("actor:foreign-agent");
         }
-        var narrativeNexus = Affirmed(_foreignNexus, narrative);
+        var affirmed = _phrases.FirstAccepted(narrative, (start, _) => !Negated(narrative, start));
+        var narrativeNexus = Evidence(narrative, affirmed[NexusGroup]);
         if (narrativeNexus is not null) reasons.Add(new("nexus.narrative", narrativeNexus));
 
         if (report.FederalContest == false || (governments.Count == 0 && foreignActors.Count == 0 && narrativeNexus is null))
@@ -68,8 +73,9 @@ public sealed class Classifier
         }
         signals.Add("in-scope");
 
-        foreach (var (rule, ruleTargets, ruleEffects, phrases) in _rules)
+        for (var r = 0; r < _rules.Length; r++)
         {
+            var (rule, ruleTargets, ruleEffects) = _rules[r];
             if (rule.UnlessCategories.Any(categories.Contains)) continue;
             var evidence = new List<string>();
             if (ruleTargets.Count > 0)
@@ -84,9 +90,9 @@ public sealed class Classifier
                 if (hit.Count == 0) continue;
                 evidence.Add("effects: " + string.Join(", ", hit));
             }
-            if (phrases is not null)
+            if (rule.Phrases.Count > 0)
             {
-                if (Affirmed(phrases, narrative) is not { } span) continue;
+                if (Evidence(narrative, affirmed[NexusGroup + 1 + r]) is not { } span) continue;
                 evidence.Add(span);
             }
             reasons.Add(new(rule.Id, string.Join("; ", evidence)));
@@ -103,19 +109,18 @@ public sealed class Classifier
         return new ClassificationResult([.. categories], severity.Level, true, [.. signals], reasons, _time.GetUtcNow(), _options.Version, indicators);
     }
 
-    /// <summary>The first match that no negation cue precedes within the window in its sentence, with its position; null if none.</summary>
-    private string? Affirmed(Regex pattern, string text)
+    /// <summary>Whether a negation cue stands within the window of words before <paramref name="index"/>, in its sentence.</summary>
+    private bool Negated(string text, int index)
     {
-        foreach (Match m in pattern.Matches(text))
-        {
-            var sentenceStart = m.Index == 0 ? 0 : text.LastIndexOfAny(['.', '!', '?', ';', '\n'], m.Index - 1) + 1;
-            var words = text[sentenceStart..m.Index].Split((char[])[' ', '\t', ',', '\r'], StringSplitOptions.RemoveEmptyEntries);
-            var window = string.Join(' ', words.TakeLast(_options.NegationWindowWords));
-            if (_negation.IsMatch(window + " ")) continue;
-            return $"narrative[{m.Index}..{m.Index + m.Length}]: \"{m.Value}\"";
-        }
-        return null;
+        var sentenceStart = index == 0 ? 0 : text.LastIndexOfAny(['.', '!', '?', ';', '\n'], index - 1) + 1;
+        var words = text[sentenceStart..index].Split((char[])[' ', '\t', ',', '\r'], StringSplitOptions.RemoveEmptyEntries);
+        var window = string.Join(' ', words.TakeLast(_options.NegationWindowWords));
+        return _negation.IsMatch(window + " ");
     }
+
+    /// <summary>The affirmed match as evidence: its position and text.</summary>
+    private static string? Evidence(string text, (int Start, int End)? match) =>
+        match is var (start, end) ? $"narrative[{start}..{end}]: \"{text[start..end]}\"" : null;
 
     /// <summary>Whole words or phrases, any case, with any run of spaces or hyphens between words.</summary>
     private static Regex PhraseRegex(IEnumerable<string> phrases)

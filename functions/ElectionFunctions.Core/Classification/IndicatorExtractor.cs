@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
@@ -9,8 +10,8 @@ namespace ElectionFunctions.Classification;
 /// Indicators written into the narrative: URLs, e-mail addresses, IPv4/IPv6, SHA-256 and domains,
 /// including defanged forms (hxxp, [.], (dot), [@], [:]). Refanged, then merged with the submitted
 /// indicators and deduplicated. The narrative is cut into whitespace-separated tokens and only tokens
-/// that can be an indicator meet an (anchored) expression: scanning whole narratives with unanchored
-/// patterns cost ~0.5 ms per 4 KB (docs/benchmarks.md).
+/// that can be an indicator are copied and meet an (anchored) expression: scanning whole narratives with
+/// unanchored patterns cost ~0.5 ms per 4 KB (docs/benchmarks.md).
 /// </summary>
 public static partial class IndicatorExtractor
 {
@@ -20,6 +21,8 @@ public static partial class IndicatorExtractor
         "com", "net", "org", "gov", "mil", "edu", "us", "info", "biz", "io", "co", "me", "tv", "news", "online", "site", "top",
         "xyz", "club", "live", "app", "dev", "ru", "ir", "cn", "kp", "by", "su", "ua", "uk", "de", "fr", "eu", "example", "test", "invalid",
     };
+
+    private static readonly SearchValues<char> IndicatorCharacters = SearchValues.Create(".@:[({");
 
     private static readonly char[] Trim = ['.', ',', ';', ':', '!', '?', '"', '\'', '(', ')', '<', '>', '{', '}', '«', '»'];
 
@@ -38,11 +41,18 @@ public static partial class IndicatorExtractor
         // Kinds in a fixed order (URLs, e-mail, IPv4, IPv6, SHA-256, domains), each in text order.
         var found = new List<(int Kind, int Position, string Type, string Value)>();
         var position = 0;
-        foreach (var raw in narrative.Split((char[])[' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries))
+        foreach (var range in narrative.AsSpan().SplitAny(" \t\r\n"))
         {
+            var raw = narrative.AsSpan(range);
+            if (raw.IsEmpty) continue;
             position++;
-            var token = TrimToken(raw);
-            if (token.Length < 4) continue;
+            // Every kind below needs one of these characters (a URL ':' or '[', a defanged dot a bracket) or a hash's 64
+            // characters: most words are skipped here without being copied.
+            if (raw.Length < 64 && !raw.ContainsAny(IndicatorCharacters)) continue;
+            var trimmed = TrimToken(raw);
+            // Again without the punctuation around it: "suspected." is a word.
+            if (trimmed.Length < 4 || (trimmed.Length < 64 && !trimmed.ContainsAny(IndicatorCharacters))) continue;
+            var token = trimmed.ToString();
             var lower = token.ToLowerInvariant();
             if (lower.StartsWith("http", StringComparison.Ordinal) || lower.StartsWith("hxxp", StringComparison.Ordinal))
             {
@@ -64,7 +74,8 @@ public static partial class IndicatorExtractor
                 if (IPAddress.TryParse(token, out var address) && address.AddressFamily == AddressFamily.InterNetworkV6) found.Add((3, position, "ipv6", address.ToString()));
                 continue;
             }
-            var refanged = Refang(token);
+            // Only brackets and hxxp are refanged; most tokens here are plain "a.b".
+            var refanged = token.AsSpan().ContainsAny("[({") || lower.Contains("hxxp", StringComparison.Ordinal) ? Refang(token) : token;
             if (!refanged.Contains('.')) continue;
             if (Ipv4().IsMatch(refanged)) found.Add((2, position, "ipv4", refanged));
             else if (Domain().IsMatch(refanged) && (refanged != token || Tlds.Contains(refanged[(refanged.LastIndexOf('.') + 1)..])))
@@ -75,12 +86,12 @@ public static partial class IndicatorExtractor
     }
 
     /// <summary>Punctuation around a token, but not the brackets of a defanged "[.]" or "(dot)" inside it.</summary>
-    private static string TrimToken(string token)
+    private static ReadOnlySpan<char> TrimToken(ReadOnlySpan<char> token)
     {
         var start = 0;
         var end = token.Length;
         while (start < end && Array.IndexOf(Trim, token[start]) >= 0) start++;
-        while (end > start && Array.IndexOf(Trim, token[end - 1]) >= 0 && !token.AsSpan(start, end - start).EndsWith("(dot)", StringComparison.OrdinalIgnoreCase)) end--;
+        while (end > start && Array.IndexOf(Trim, token[end - 1]) >= 0 && !token[start..end].EndsWith("(dot)", StringComparison.OrdinalIgnoreCase)) end--;
         return token[start..end];
     }
 

@@ -1,0 +1,89 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using ElectionFunctions.Classification;
+
+namespace ElectionFunctions.Tests;
+
+/// <summary>
+/// The one-pass phrase matcher against the regular expressions it replaced (<see cref="ReferencePhrases"/>):
+/// the same first accepted match per rule, on the labelled narratives and on generated text full of near misses.
+/// </summary>
+public sealed class PhraseMatcherTests
+{
+    private static readonly List<List<string>> Groups =
+        [ShippedSettings.Rules.ForeignNexusPhrases, .. ShippedSettings.Rules.Rules.Select(r => r.Phrases)];
+
+    private static readonly PhraseMatcher Matcher = new(Groups);
+
+    private static readonly ReferencePhrases Reference = new(Groups);
+
+    private static void AssertAgree(string text, Func<int, int, bool> accept)
+    {
+        var expected = Reference.FirstAccepted(text, accept);
+        var actual = Matcher.FirstAccepted(text, accept);
+        Assert.True(expected.SequenceEqual(actual), $"Text: {text}\nexpected: {string.Join(", ", expected)}\nactual:   {string.Join(", ", actual)}");
+    }
+
+    public static TheoryData<string> Narratives()
+    {
+        var set = JsonNode.Parse(File.ReadAllText(Evaluation.Evaluator.DefaultSet))!;
+        return [.. set["reports"]!.AsArray().Select(r => r!["report"]!["narrative"]!.GetValue<string>())];
+    }
+
+    [Theory]
+    [MemberData(nameof(Narratives))]
+    public void Finds_what_the_expressions_found_in_the_labelled_narratives(string narrative)
+    {
+        AssertAgree(narrative, (_, _) => true);
+        AssertAgree(narrative, (start, _) => start % 2 == 1);
+    }
+
+    [Fact]
+    public void Finds_what_the_expressions_found_in_generated_near_misses()
+    {
+        // Phrase words in any case, split or joined by every separator, next to letters, digits, marks and hyphens.
+        var words = Groups.SelectMany(g => g).SelectMany(p => p.Split([' ', '-'])).Distinct().ToArray();
+        string[] others = ["the", "anti", "e", "x", "é", "Ж", "_", "1", "\u0301", "ß", "no", "not", "poll"];
+        string[] separators = [" ", " ", " ", "  ", "-", " - ", "--", "\t", "\n", ", ", ". ", "'", "/", "", "_"];
+        var random = new Random(13848);
+        var agreed = 0;
+        for (var n = 0; n < 3000; n++)
+        {
+            var text = new StringBuilder();
+            for (var t = random.Next(1, 30); t > 0; t--)
+            {
+                var word = random.Next(4) == 0 ? others[random.Next(others.Length)] : words[random.Next(words.Length)];
+                text.Append(random.Next(3) switch { 0 => word.ToUpperInvariant(), 1 => word.ToLowerInvariant(), _ => word });
+                text.Append(separators[random.Next(separators.Length)]);
+            }
+            var s = text.ToString();
+            AssertAgree(s, (_, _) => true);
+            AssertAgree(s, (start, end) => (start + end) % 3 != 0);
+            agreed++;
+        }
+        Assert.Equal(3000, agreed);
+    }
+
+    [Theory]
+    [InlineData("an anti-phishing filter", null)]
+    [InlineData("phishing-resistant keys", null)]
+    [InlineData("a spear - phishing mail", "spear - phishing")]
+    [InlineData("a SPEAR\tPhishing mail", "SPEAR\tPhishing")]
+    [InlineData("spear phishing_kit and phishing.", "phishing")]
+    public void Matches_whole_words_with_spaces_or_hyphens_between_them(string text, string? expected)
+    {
+        var group = Groups.FindIndex(g => g.Contains("spear phishing"));
+        var found = Matcher.FirstAccepted(text, (_, _) => true)[group];
+        Assert.Equal(expected, found is var (start, end) ? text[start..end] : null);
+    }
+
+    [Fact]
+    public void At_one_position_the_longest_phrase_wins_and_a_refused_match_is_passed_over()
+    {
+        var matcher = new PhraseMatcher([["voter roll", "voter rolls", "rolls"]]);
+        Assert.Equal((0, 11), matcher.FirstAccepted("voter rolls were copied", (_, _) => true)[0]);
+        // The refused "voter rolls" is not matched again as "rolls" inside it (no overlap), but a later "rolls" is.
+        Assert.Equal((17, 22), matcher.FirstAccepted("voter rolls, and rolls", (start, _) => start > 0)[0]);
+        Assert.Null(matcher.FirstAccepted("voter rolls", (start, _) => start > 0)[0]);
+    }
+}
