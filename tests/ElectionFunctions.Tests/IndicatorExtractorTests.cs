@@ -47,4 +47,43 @@ public sealed class IndicatorExtractorTests
         Assert.Equal([new Indicator("ipv4", "203.0.113.9"), new Indicator("domain", "bad-domain.ru")], c.Indicators);
         Assert.Contains(c.Reasons, r => r.Rule == "indicators.narrative" && r.Evidence.StartsWith("1 "));
     }
+
+    [Fact]
+    public void Every_token_that_is_an_indicator_is_among_the_candidates_found_without_visiting_every_word()
+    {
+        // Words, indicators in every form, hashes and other long tokens, joined by every kind of whitespace.
+        const string hash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+        string[] pieces = ["the", "county", "suspected.", "(see", "a.b", "203.0.113.47", "203.0.113[.]47,", "hxxps://x[.]example/a", "http://r.example/",
+            "svc[@]gov-notify[.]net", "2001:db8::1", "10:30", hash, hash.ToUpperInvariant() + ".", new string('x', 63), new string('y', 64),
+            new string('z', 130), "bad-domain(dot)ru", "e.g.", "«update-service.ru»", "ahxxpb.com"];
+        string[] spaces = [" ", "  ", "\t", "\n", "\r\n", " \n "];
+        var random = new Random(2018);
+        var recognised = 0;
+        for (var n = 0; n < 2000; n++)
+        {
+            var text = new System.Text.StringBuilder(random.Next(2) == 0 ? "" : spaces[random.Next(spaces.Length)]);
+            for (var t = random.Next(1, 25); t > 0; t--)
+                text.Append(pieces[random.Next(pieces.Length)]).Append(random.Next(5) == 0 ? "" : spaces[random.Next(spaces.Length)]);
+            var narrative = text.ToString();
+            var candidates = IndicatorExtractor.CandidateTokens(narrative);
+
+            var tokens = new List<(int Start, int Length)>();
+            for (var i = 0; i < narrative.Length;)
+            {
+                if (" \t\r\n".Contains(narrative[i])) { i++; continue; }
+                var start = i;
+                while (i < narrative.Length && !" \t\r\n".Contains(narrative[i])) i++;
+                tokens.Add((start, i - start));
+            }
+            // Candidates are whole tokens, in order, each once.
+            Assert.All(candidates, c => Assert.Contains(c, tokens));
+            Assert.Equal(candidates.OrderBy(c => c.Start).Distinct(), candidates);
+            foreach (var token in tokens.Where(t => IndicatorExtractor.Recognise(narrative.AsSpan(t.Start, t.Length)) is not null))
+            {
+                Assert.Contains(token, candidates);
+                recognised++;
+            }
+        }
+        Assert.True(recognised > 5000, $"{recognised} indicators recognised");
+    }
 }
