@@ -150,6 +150,8 @@ public static class ElectionFunctionsServices
             MaxRetryWaitTimeOnRateLimitedRequests = resilience.CosmosMaxThrottleWait,
             // The handlers never read a write's echo; skipping it saves bandwidth on every write.
             EnableContentResponseOnWrite = false,
+            // Counts requests and request units by stage (Telemetry): RU per report as billed.
+            CustomHandlers = { new CosmosChargeMeter() },
         };
         if (!options.IsEmulator)
             return new CosmosClient(options.Endpoint!.AbsoluteUri, Credential(section), clientOptions);

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
@@ -25,6 +27,7 @@ if (args is ["fold", var countText]) return Fold(int.Parse(countText, CultureInf
 
 var output = args.SkipWhile(a => a != "--write").Skip(1).FirstOrDefault() ?? "docs/benchmarks.md";
 var md = new StringBuilder();
+var costMd = new StringBuilder(); // section 4, measured with the emulators running, written after section 3
 var commit = Run("git", "rev-parse", "--short", "HEAD").Trim();
 md.AppendLine("# Benchmarks").AppendLine();
 md.AppendLine($"Run by `make bench` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, commit `{commit}`, on {Environment.ProcessorCount} cores, " +
@@ -76,6 +79,10 @@ await using (emulators)
         node["title"] = $"Benchmark {run} {i}";
         return Encoding.UTF8.GetBytes(node.ToJsonString());
     }
+    // What one report costs in Azure operations, before the loads fill the queues: 200 reports through intake
+    // (HTTP), then the classify and route handlers, counted by the meter the app exports (Telemetry).
+    var cost = await CostPerReportAsync(app.Services, http, token, i => Body("cost", i), 200);
+
     var store = app.Services.GetRequiredService<ReportStore>();
     var submissions = app.Services.GetRequiredService<SubmissionStore>();
     var queues = app.Services.GetRequiredService<WorkQueues>();
@@ -136,6 +143,13 @@ await using (emulators)
     md.AppendLine($"| bare drain of the election's query (baseline) | {drained:N0} | {drain.Elapsed.TotalSeconds:0.00} s | 1.00 |");
     md.AppendLine($"| compile: query, aggregate, 8 files to Blob | {compiled.Package!.Reports:N0} | {compile.Elapsed.TotalSeconds:0.00} s | **{compile.Elapsed / drain.Elapsed:0.00}** |");
     md.AppendLine().AppendLine("Target: ≤ 1.2× the drain.").AppendLine();
+    costMd.AppendLine("## 4. Cost per report in Azure operations").AppendLine();
+    costMd.AppendLine($"{cost.Reports} typical reports through intake (HTTP), classification and routing on the emulators, counted by the app's meter " +
+                  $"`{Telemetry.SourceName}` (`electionfunctions.cosmos.requests`, `electionfunctions.cosmos.request_units`, `electionfunctions.agency.messages`), " +
+                  "which the Functions app exports with its OpenTelemetry metrics.").AppendLine();
+    costMd.AppendLine("| stage | Cosmos DB requests per report | request units per report (emulator: 1 per request) |").AppendLine("|---|---:|---:|");
+    foreach (var (stage, requests, units) in cost.Stages) costMd.AppendLine($"| {stage} | {requests:0.00} | {units:0.00} |");
+    costMd.AppendLine().AppendLine($"Agency messages per report: **{cost.AgencyMessages:0.00}** (this body is in scope, TLP:AMBER, and goes to {cost.AgencyMessages:0} agencies).").AppendLine();
     await app.StopAsync();
 }
 
@@ -151,6 +165,56 @@ foreach (var n in new[] { 100_000, 1_000_000 })
     md.AppendLine($"| {n:N0} | {ms / 1000:0.00} s | {n / (ms / 1000):N0} | {Bytes(peak)} |");
 }
 md.AppendLine().AppendLine($"Peak at 1M / peak at 100k: **{(double)peaks[1_000_000] / peaks[100_000]:0.00}** (target ≤ 1.2).").AppendLine();
+
+md.Append(costMd);
+
+/// <summary>Posts the reports, runs the classify and route handlers over what they queued, and divides what the meter counted by the reports.</summary>
+static async Task<(int Reports, List<(string Stage, double Requests, double Units)> Stages, double AgencyMessages)> CostPerReportAsync(
+    IServiceProvider services, HttpClient http, string token, Func<int, byte[]> body, int reports)
+{
+    var requests = new ConcurrentDictionary<string, double>();
+    var units = new ConcurrentDictionary<string, double>();
+    double messages = 0;
+    // Stages are read from the current activity: ours are sampled, as OpenTelemetry does in the Functions app.
+    using var activities = new ActivityListener
+    {
+        ShouldListenTo = source => source.Name == Telemetry.SourceName,
+        Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+    };
+    ActivitySource.AddActivityListener(activities);
+    using var meters = new MeterListener
+    {
+        InstrumentPublished = (instrument, listener) => { if (instrument.Meter.Name == Telemetry.SourceName) listener.EnableMeasurementEvents(instrument); },
+    };
+    void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var stage = "other";
+        foreach (var tag in tags) if (tag.Key == Telemetry.StageTag) stage = (string)tag.Value!;
+        if (instrument == Telemetry.CosmosRequests) requests.AddOrUpdate(stage, value, (_, v) => v + value);
+        else if (instrument == Telemetry.CosmosRequestUnits) units.AddOrUpdate(stage, value, (_, v) => v + value);
+        else if (instrument == Telemetry.AgencyMessages) Interlocked.Exchange(ref messages, messages + value);
+    }
+    meters.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument, value, tags));
+    meters.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(instrument, value, tags));
+    meters.Start();
+
+    for (var i = 0; i < reports; i++) await Post(http, token, body(i), CancellationToken.None);
+    var queues = services.GetRequiredService<QueueServiceClient>();
+    await DrainAsync(queues.GetQueueClient(QueueNames.Intake), services.GetRequiredService<ElectionFunctions.Classification.ClassifyHandler>().HandleAsync);
+    await DrainAsync(queues.GetQueueClient(QueueNames.Route), services.GetRequiredService<ElectionFunctions.Routing.RouteHandler>().HandleAsync);
+    return (reports, [.. new[] { "intake", "classify", "route", "other" }.Where(requests.ContainsKey)
+        .Select(stage => (stage, requests[stage] / reports, units.GetValueOrDefault(stage) / reports))], messages / reports);
+
+    static async Task DrainAsync(QueueClient queue, Func<string, CancellationToken, Task> handle)
+    {
+        while ((await queue.ReceiveMessagesAsync(32)).Value is { Length: > 0 } batch)
+            foreach (var message in batch)
+            {
+                await handle(message.Body.ToString(), CancellationToken.None);
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+            }
+    }
+}
 
 File.WriteAllText(output, md.ToString() + File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "analysis.md")));
 Console.WriteLine(md);

@@ -42,5 +42,6 @@ public sealed class AgencyPublisher(IAgencyTransport transport, BlobServiceClien
         }
         await transport.SendAsync(new OutgoingMessage(message.Agency, message.MessageId, message.ReportId, message.Severity, message.Tlp,
             string.Join(",", message.Categories), BinaryData.FromBytes(body)), cancellationToken).ConfigureAwait(false);
+        Telemetry.AgencyMessages.Add(1, new KeyValuePair<string, object?>("agency", message.Agency));
     }
 }
