@@ -20,7 +20,7 @@ public static class Telemetry
     public static readonly ActivitySource Source = new(SourceName);
     public static readonly Meter Meter = new(SourceName);
 
-    /// <summary>Every Cosmos DB response's request charge (<c>x-ms-request-charge</c>), retries included.</summary>
+    /// <summary>Every Cosmos DB operation's request charge, as its response reports it (<c>x-ms-request-charge</c>).</summary>
     public static readonly Counter<double> CosmosRequestUnits = Meter.CreateCounter<double>("electionfunctions.cosmos.request_units", "RU");
     public static readonly Counter<long> CosmosRequests = Meter.CreateCounter<long>("electionfunctions.cosmos.requests", "{request}");
     public static readonly Counter<long> AgencyMessages = Meter.CreateCounter<long>("electionfunctions.agency.messages", "{message}");

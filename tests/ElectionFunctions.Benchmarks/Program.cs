@@ -214,7 +214,7 @@ static async Task<(int Reports, List<(string Stage, double Requests, double Unit
         foreach (var tag in tags) if (tag.Key == Telemetry.StageTag) stage = (string)tag.Value!;
         if (instrument == Telemetry.CosmosRequests) requests.AddOrUpdate(stage, value, (_, v) => v + value);
         else if (instrument == Telemetry.CosmosRequestUnits) units.AddOrUpdate(stage, value, (_, v) => v + value);
-        else if (instrument == Telemetry.AgencyMessages) Interlocked.Exchange(ref messages, messages + value);
+        else if (instrument == Telemetry.AgencyMessages) lock (requests) messages += value;
     }
     meters.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument, value, tags));
     meters.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(instrument, value, tags));

@@ -5,7 +5,7 @@ namespace ElectionFunctions.Classification;
 
 /// <summary>
 /// Every rule's phrases found in one pass over the narrative's words, instead of one regular expression
-/// per rule (19 scans of each narrative cost ~100 µs per 4 KB report, docs/benchmarks.md).
+/// per rule (19 scans of each narrative cost ~50 µs per 4 KB report, docs/benchmarks.md).
 /// Matches as the expression <c>(?&lt;![\w-])(?:phrase|…)(?![\w-])</c> with any run of spaces or hyphens
 /// between a phrase's words did: whole words, any case, per group left to right without overlap, and at one
 /// position the longest phrase first. Case is folded by ordinal rules (the expression's culture-invariant
@@ -20,8 +20,9 @@ public sealed class PhraseMatcher
     private readonly int _groupsWithPhrases;
     private readonly int _shortestFirst;
     private readonly int _longestFirst;
-    // (length, first letter, last letter) of every first word: a dictionary look-up per word cost ~30 ns, this test ~2 ns
-    // and lets one word in twenty through. Null when a first word is not ASCII letters and digits (then every word is looked up).
+    // (length, first letter, last letter) of every first word: an array test that most words of a narrative fail, so few
+    // reach the dictionary look-up (hashing ignoring case). Null when a first word is not ASCII letters and digits (then
+    // every word is looked up).
     private readonly bool[]? _firstWordShapes;
 
     /// <param name="groups">The phrases of each group (a rule); a group may be empty.</param>
