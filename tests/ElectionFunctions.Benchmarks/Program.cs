@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
@@ -14,6 +13,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using ElectionFunctions;
 using ElectionFunctions.Benchmarks;
 using ElectionFunctions.LocalHost;
+using ElectionFunctions.IntegrationTests;
 using ElectionFunctions.LocalHost.Emulators;
 using ElectionFunctions.Reporting;
 using ElectionFunctions.Security;
@@ -194,38 +194,16 @@ static async Task<(WebApplication App, EmulatorProcesses Emulators, HttpClient H
 static async Task<(int Reports, List<(string Stage, double Requests, double Units)> Stages, double AgencyMessages)> CostPerReportAsync(
     IServiceProvider services, HttpClient http, string token, Func<int, byte[]> body, int reports)
 {
-    var requests = new ConcurrentDictionary<string, double>();
-    var units = new ConcurrentDictionary<string, double>();
-    double messages = 0;
-    // Stages are read from the current activity: ours are sampled, as OpenTelemetry does in the Functions app.
-    using var activities = new ActivityListener
-    {
-        ShouldListenTo = source => source.Name == Telemetry.SourceName,
-        Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
-    };
-    ActivitySource.AddActivityListener(activities);
-    using var meters = new MeterListener
-    {
-        InstrumentPublished = (instrument, listener) => { if (instrument.Meter.Name == Telemetry.SourceName) listener.EnableMeasurementEvents(instrument); },
-    };
-    void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
-    {
-        var stage = "other";
-        foreach (var tag in tags) if (tag.Key == Telemetry.StageTag) stage = (string)tag.Value!;
-        if (instrument == Telemetry.CosmosRequests) requests.AddOrUpdate(stage, value, (_, v) => v + value);
-        else if (instrument == Telemetry.CosmosRequestUnits) units.AddOrUpdate(stage, value, (_, v) => v + value);
-        else if (instrument == Telemetry.AgencyMessages) lock (requests) messages += value;
-    }
-    meters.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument, value, tags));
-    meters.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(instrument, value, tags));
-    meters.Start();
-
+    using var measured = new StageMeasurements();
     for (var i = 0; i < reports; i++) await Post(http, token, body(i), CancellationToken.None);
     var queues = services.GetRequiredService<QueueServiceClient>();
     await DrainAsync(queues.GetQueueClient(QueueNames.Intake), services.GetRequiredService<ElectionFunctions.Classification.ClassifyHandler>().HandleAsync);
     await DrainAsync(queues.GetQueueClient(QueueNames.Route), services.GetRequiredService<ElectionFunctions.Routing.RouteHandler>().HandleAsync);
-    return (reports, [.. new[] { "intake", "classify", "route", "other" }.Where(requests.ContainsKey)
-        .Select(stage => (stage, requests[stage] / reports, units.GetValueOrDefault(stage) / reports))], messages / reports);
+    double PerReport(Instrument instrument, string? stage = null) =>
+        measured.All.Where(m => m.Instrument == instrument.Name && (stage is null || m.Stage == stage)).Sum(m => m.Value) / reports;
+    return (reports, [.. new[] { "intake", "classify", "route", "other" }.Where(stage => measured.All.Any(m => m.Instrument == Telemetry.CosmosRequests.Name && m.Stage == stage))
+        .Select(stage => (stage, PerReport(Telemetry.CosmosRequests, stage), PerReport(Telemetry.CosmosRequestUnits, stage)))],
+        PerReport(Telemetry.AgencyMessages));
 
     static async Task DrainAsync(QueueClient queue, Func<string, CancellationToken, Task> handle)
     {

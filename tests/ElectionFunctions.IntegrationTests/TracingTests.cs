@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Net.Http.Json;
 using System.Text.Json;
 
@@ -48,30 +47,7 @@ public sealed class TracingTests(LocalStack stack)
     public async Task Cosmos_requests_their_request_units_and_agency_messages_are_counted_by_stage()
     {
         var cancel = TestContext.Current.CancellationToken;
-        // Stages are read from the current activity, so ours must be sampled, as the Functions app's OpenTelemetry does.
-        using var activities = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == Telemetry.SourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
-        };
-        ActivitySource.AddActivityListener(activities);
-        var measured = new ConcurrentBag<(string Instrument, double Value, string? Stage)>();
-        using var meters = new MeterListener
-        {
-            InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter.Name == Telemetry.SourceName) listener.EnableMeasurementEvents(instrument);
-            },
-        };
-        void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
-        {
-            string? stage = null;
-            foreach (var tag in tags) if (tag.Key == Telemetry.StageTag) stage = tag.Value as string;
-            measured.Add((instrument.Name, value, stage));
-        }
-        meters.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument, value, tags));
-        meters.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(instrument, value, tags));
-        meters.Start();
+        using var measured = new StageMeasurements();
 
         using var response = await stack.SubmitAsync(Bodies.Incident("metered " + Guid.NewGuid()));
         var reportId = (await response.Content.ReadFromJsonAsync<JsonElement>(cancel)).GetProperty("reportId").GetString()!;
@@ -80,9 +56,9 @@ public sealed class TracingTests(LocalStack stack)
 
         foreach (var stage in new[] { "intake", "classify", "route" })
         {
-            Assert.Contains(measured, m => m is { Instrument: "electionfunctions.cosmos.requests", Value: >= 1 } && m.Stage == stage);
-            Assert.Contains(measured, m => m is { Instrument: "electionfunctions.cosmos.request_units", Value: > 0 } && m.Stage == stage);
+            Assert.Contains(measured.All, m => m is { Instrument: "electionfunctions.cosmos.requests", Value: >= 1 } && m.Stage == stage);
+            Assert.Contains(measured.All, m => m is { Instrument: "electionfunctions.cosmos.request_units", Value: > 0 } && m.Stage == stage);
         }
-        Assert.Contains(measured, m => m.Instrument == "electionfunctions.agency.messages");
+        Assert.Contains(measured.All, m => m.Instrument == "electionfunctions.agency.messages");
     }
 }
