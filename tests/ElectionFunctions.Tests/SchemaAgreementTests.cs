@@ -18,6 +18,17 @@ public sealed class SchemaAgreementTests
     public void The_shipped_schema_compiles() => Assert.True(Schema.IsCompiled);
 
     [Fact]
+    public void The_shipped_schema_and_model_are_read_in_one_pass() => Assert.True(Schema.ReadsInOnePass);
+
+    [Fact]
+    public void A_schema_property_the_model_lacks_leaves_every_body_to_the_full_path()
+    {
+        var schema = JsonNode.Parse(Schema.Bytes)!;
+        schema["properties"]!["jurisdiction"]!["properties"]!["precinct"] = new JsonObject { ["type"] = "string" };
+        Assert.Null(NativeReportReader.TryCreate(CompiledSchema.TryCompile(JsonDocument.Parse(schema.ToJsonString()).RootElement)!));
+    }
+
+    [Fact]
     public void A_keyword_it_does_not_know_leaves_the_schema_to_the_library()
     {
         Assert.Null(CompiledSchema.TryCompile(JsonDocument.Parse("""{"type":"object","anyOf":[{"required":["a"]}]}""").RootElement));
@@ -111,6 +122,35 @@ public sealed class SchemaAgreementTests
     private static JsonNode At(JsonNode root, string path) => path.Split('/', StringSplitOptions.RemoveEmptyEntries)
         .Aggregate(root, (node, segment) => node is JsonObject o ? o[segment]! : node.AsArray()[int.Parse(segment)]!);
 
+    /// <summary>The full path's record: the strict parse, JsonSchema.Net, then the serializer; null where any of them refuses the body.</summary>
+    private static ReportSubmission? FullPath(byte[] body)
+    {
+        var (document, _) = Http.JsonBody.Parse(body);
+        using (document)
+        {
+            if (document is null || !Schema.IsValidByLibrary(document.RootElement)) return null;
+            try
+            {
+                return document.RootElement.Deserialize(ElectionJsonContext.Default.ReportSubmission);
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
+        }
+    }
+
+    /// <summary>The one-pass reader takes a body exactly when the full path does, and reads the same report from it.</summary>
+    private static void AssertReadInOnePass(byte[] body, string label, List<string> disagreements)
+    {
+        var expected = FullPath(body);
+        var actual = Schema.TryRead(body);
+        if ((expected is null) != (actual is null))
+            disagreements.Add($"{label}: full path {(expected is null ? "refuses" : "takes")} it, one pass {(actual is null ? "refuses" : "takes")} it");
+        else if (expected is not null && JsonSerializer.Serialize(expected, ElectionJsonContext.Default.ReportSubmission) != JsonSerializer.Serialize(actual, ElectionJsonContext.Default.ReportSubmission))
+            disagreements.Add($"{label}: the two read different reports");
+    }
+
     [Fact]
     public void Answers_as_JsonSchema_Net_on_the_bodies_and_their_mutations()
     {
@@ -123,9 +163,11 @@ public sealed class SchemaAgreementTests
             var cases = index % 5 == 0 || index == bodies.Count - 1 ? Mutations(body) : [("", body)];
             foreach (var (path, mutated) in cases)
             {
-                using var document = JsonDocument.Parse(mutated.ToJsonString());
+                var bytes = System.Text.Encoding.UTF8.GetBytes(mutated.ToJsonString());
+                using var document = JsonDocument.Parse(bytes);
                 var expected = Schema.IsValidByLibrary(document.RootElement);
                 if (Compiled.IsValid(document.RootElement) != expected) disagreements.Add($"body {index} {path}: library says {(expected ? "valid" : "invalid")}");
+                AssertReadInOnePass(bytes, $"body {index} {path}", disagreements);
                 if (expected) valid++;
                 else invalid++;
             }
@@ -133,5 +175,47 @@ public sealed class SchemaAgreementTests
         Assert.Empty(disagreements);
         // Both answers were exercised, many times.
         Assert.True(valid > 100 && invalid > 1000, $"{valid} valid, {invalid} invalid");
+    }
+
+    public static TheoryData<string, bool> Texts() => new()
+    {
+        // What a JsonNode cannot express: the bytes around and inside the JSON, escapes, duplicates.
+        { "{body}", true },
+        // A byte order mark: both refuse it (RFC 8259 lets a parser refuse it; the reader does).
+        { "\uFEFF{body}", false },
+        { " \r\n\t{body} \n", true },
+        { "{body}{}", false },
+        { "{body} x", false },
+        { "{body},", false },
+        { "[{body}]", false },
+        { "/* c */{body}", false },
+        // {inner}: the body's members with "title" written with an escape, which names the same property.
+        { "{{inner}", true },
+        { "{\"title\":\"again\",{inner}", false },
+        { "{\"ti\\u0074le\":\"again\",{inner}", false },
+        { "{{inner},}", false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Texts))]
+    public void Reads_in_one_pass_what_the_full_path_takes_as_sent(string template, bool takes)
+    {
+        var body = TestPaths.Sample("incident.native.json").Trim();
+        var text = template.Replace("{body}", body).Replace("{inner}", body[1..].Replace("\"title\"", "\"t\\u0069tle\""));
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        var disagreements = new List<string>();
+        AssertReadInOnePass(bytes, template, disagreements);
+        Assert.Empty(disagreements);
+        Assert.Equal(takes, Schema.TryRead(bytes) is not null);
+    }
+
+    [Fact]
+    public void Takes_no_body_that_is_not_UTF_8()
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(TestPaths.Sample("incident.native.json"));
+        var at = Array.IndexOf(bytes, (byte)'U');
+        bytes[at] = 0xC3;
+        Assert.Null(Schema.TryRead(bytes));
+        Assert.Null(FullPath(bytes));
     }
 }

@@ -39,6 +39,9 @@ public sealed class CompiledSchema
 
     public bool IsValid(JsonElement instance) => _root.IsValid(instance);
 
+    /// <summary>The root's checks, for a reader that checks tokens as it reads them (<see cref="NativeReportReader"/>).</summary>
+    internal Node Root => _root;
+
     private static Node Compile(JsonElement schema)
     {
         if (schema.ValueKind != JsonValueKind.Object) throw new NotSupportedException("A boolean schema.");
@@ -107,10 +110,11 @@ public sealed class CompiledSchema
             }
         }
         if (node.ClosedObject && node.Properties.Length == 0) throw new NotSupportedException("additionalProperties without properties.");
+        node.AllowedStrings = node.Allowed?.Where(a => a.ValueKind == JsonValueKind.String).Select(a => a.GetString()!).ToArray();
         return node;
     }
 
-    private sealed class Node
+    internal sealed class Node
     {
         public JsonValueKind? Type;
         public (byte[] Name, Node Schema)[] Properties = [];
@@ -120,6 +124,7 @@ public sealed class CompiledSchema
         public int? MaxItems, MinItems, MaxLength, MinLength;
         public bool UniqueItems;
         public JsonElement[]? Allowed;
+        public string[]? AllowedStrings;
         public Regex? Pattern;
         public Format? Format;
 
@@ -178,15 +183,33 @@ public sealed class CompiledSchema
             return true;
         }
 
-        private bool IsValidString(JsonElement instance)
+        private bool IsValidString(JsonElement instance) =>
+            (MaxLength is null && MinLength is null && Pattern is null && Format is null) || (IsValidText(instance.GetString()!) && (Format is null || Format.Validate(instance, out _)));
+
+        /// <summary>Whether a value of this JSON kind can pass the type, and an enum or const before its content is seen.</summary>
+        public bool Admits(JsonValueKind kind) =>
+            (Type is not { } type || kind == type || (type == JsonValueKind.True && kind == JsonValueKind.False))
+            && (Allowed is null || kind == JsonValueKind.String);
+
+        /// <summary>A string's checks but the format: enum or const, lengths, pattern.</summary>
+        public bool IsValidText(string text)
         {
-            if (MaxLength is null && MinLength is null && Pattern is null && Format is null) return true;
-            var text = instance.GetString()!;
+            if (AllowedStrings is not null && Array.IndexOf(AllowedStrings, text) < 0) return false;
             // Lengths are in text elements (as the library counts): never more than the UTF-16 length, so count only when that can decide.
             if (text.Length > MaxLength && new StringInfo(text).LengthInTextElements > MaxLength) return false;
             if (MinLength is { } min && (text.Length < min || (min > 1 && new StringInfo(text).LengthInTextElements < min))) return false;
-            if (Pattern is not null && !Pattern.IsMatch(text)) return false;
-            return Format is null || Format.Validate(instance, out _);
+            return Pattern is null || Pattern.IsMatch(text);
+        }
+
+        /// <summary>The index in <see cref="Properties"/> of the property name the reader is on; -1 when it is none of them. Tries <paramref name="from"/> first (bodies mostly keep the schema's order).</summary>
+        public int IndexOf(ref Utf8JsonReader reader, int from)
+        {
+            for (var n = 0; n < Properties.Length; n++)
+            {
+                var i = (from + n) % Properties.Length;
+                if (reader.ValueTextEquals(Properties[i].Name)) return i;
+            }
+            return -1;
         }
     }
 }

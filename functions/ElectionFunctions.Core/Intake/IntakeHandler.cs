@@ -77,35 +77,10 @@ public sealed partial class IntakeHandler(
             return;
         }
 
-        var (document, parseError) = JsonBody.Parse(body);
-        using var _ = document;
-        if (document is null)
-        {
-            await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, "malformed", "Malformed JSON", parseError).ConfigureAwait(false);
-            return;
-        }
-
-        Validated validated;
-        if (format == StixBundleMapper.MediaType)
-        {
-            var mapped = stix.Map(document.RootElement);
-            if (mapped.Report is null)
-            {
-                await Problems.WriteAsync(context, StatusCodes.Status422UnprocessableEntity, "stix-unusable", "The STIX bundle cannot be used",
-                    "See errors: which object, and why.", mapped.Errors).ConfigureAwait(false);
-                return;
-            }
-            validated = validator.ValidateMapped(mapped.Report, mapped.Source);
-        }
-        else if (document.RootElement.ValueKind != JsonValueKind.Object)
-        {
-            await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, "malformed", "Malformed JSON", "The body must be a JSON object.").ConfigureAwait(false);
-            return;
-        }
-        else
-        {
-            validated = validator.Validate(document.RootElement);
-        }
+        // A valid native body is read in one pass; any other is parsed in full, which names what is wrong.
+        var validated = (format == StixBundleMapper.MediaType ? null : validator.TryValidate(body))
+            ?? await ParseAndValidateAsync(context, format, body).ConfigureAwait(false);
+        if (validated is null) return;
         if (validated.Report is not { } report)
         {
             await Problems.Validation(context, validated.Errors).ConfigureAwait(false);
@@ -164,6 +139,29 @@ public sealed partial class IntakeHandler(
         await queues.EnqueueAsync(QueueNames.Intake, reportId, cancellationToken).ConfigureAwait(false);
         LogAccepted(logger, reportId, partner.Id, created.ElectionId, format, sha256);
         await Answer(context, StatusCodes.Status202Accepted, reportId, ReportStatus.Received, sha256, null).ConfigureAwait(false);
+    }
+
+    /// <summary>The body parsed and checked in full; null when the answer (malformed, unusable STIX) has been written.</summary>
+    private async Task<Validated?> ParseAndValidateAsync(HttpContext context, string format, byte[] body)
+    {
+        var (document, parseError) = JsonBody.Parse(body);
+        using var _ = document;
+        if (document is null)
+        {
+            await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, "malformed", "Malformed JSON", parseError).ConfigureAwait(false);
+            return null;
+        }
+        if (format == StixBundleMapper.MediaType)
+        {
+            var mapped = stix.Map(document.RootElement);
+            if (mapped.Report is not null) return validator.ValidateMapped(mapped.Report, mapped.Source);
+            await Problems.WriteAsync(context, StatusCodes.Status422UnprocessableEntity, "stix-unusable", "The STIX bundle cannot be used",
+                "See errors: which object, and why.", mapped.Errors).ConfigureAwait(false);
+            return null;
+        }
+        if (document.RootElement.ValueKind == JsonValueKind.Object) return validator.Validate(document.RootElement);
+        await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, "malformed", "Malformed JSON", "The body must be a JSON object.").ConfigureAwait(false);
+        return null;
     }
 
     public async Task GetAsync(HttpContext context, string reportId, CancellationToken cancellationToken)

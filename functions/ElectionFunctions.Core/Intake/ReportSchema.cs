@@ -20,6 +20,7 @@ public sealed partial class ReportSchema
 
     private readonly JsonSchema _schema;
     private readonly CompiledSchema? _compiled;
+    private readonly NativeReportReader? _reader;
     private readonly JsonElement _document;
 
     public ReportSchema()
@@ -33,7 +34,14 @@ public sealed partial class ReportSchema
         // Its own registry: the global one keeps a schema per $id, and a second instance (two hosts in one process) would clash.
         _schema = JsonSchema.FromText(System.Text.Encoding.UTF8.GetString(Bytes), new BuildOptions { SchemaRegistry = new SchemaRegistry() });
         _compiled = CompiledSchema.TryCompile(_document);
+        _reader = _compiled is null ? null : NativeReportReader.TryCreate(_compiled);
     }
+
+    /// <summary>Whether valid native bodies are read in one pass (<see cref="NativeReportReader"/>).</summary>
+    public bool ReadsInOnePass => _reader is not null;
+
+    /// <summary>The report, when the one-pass reader takes the body: valid JSON that passes the schema. Null: take the full path.</summary>
+    public ReportSubmission? TryRead(ReadOnlySpan<byte> body) => _reader?.TryRead(body);
 
     /// <summary>Whether the schema compiled (a keyword it does not know leaves every body to JsonSchema.Net).</summary>
     public bool IsCompiled => _compiled is not null;

@@ -13,6 +13,12 @@ public sealed record Validated(ReportSubmission? Report, Dictionary<string, stri
 /// </summary>
 public sealed class SubmissionValidator(ReportSchema schema, ElectionsOptions elections, IntakeOptions intake, TimeProvider time)
 {
+    /// <summary>
+    /// A native body as sent, when the one-pass reader takes it (most valid bodies); null otherwise, and the
+    /// caller parses the body (naming a JSON error) and calls <see cref="Validate(JsonElement)"/>, which names the schema's.
+    /// </summary>
+    public Validated? TryValidate(ReadOnlySpan<byte> body) => schema.TryRead(body) is { } report ? Check(report, "") : null;
+
     /// <summary>A native body, already parsed (depth, duplicates and UTF-8 checked by the reader).</summary>
     public Validated Validate(JsonElement body)
     {
