@@ -64,6 +64,33 @@ public sealed class PhraseMatcherTests
         Assert.Equal(3000, agreed);
     }
 
+    [Fact]
+    public void Cuts_text_into_the_same_words_as_a_loop_over_its_characters()
+    {
+        // Every kind of character next to every other, across the 8- and 64-character blocks of the vector search.
+        const string alphabet = "aZm09_ -.,'\t\n@[~\u007F\u0080éЖß\u0301\u00A0\u2028ı\u212A中\uD83D\uDDF3";
+        var random = new Random(2018);
+        var bounds = new int[402];
+        for (var n = 0; n < 5000; n++)
+        {
+            var text = string.Concat(Enumerable.Range(0, random.Next(0, 400)).Select(_ => alphabet[random.Next(alphabet.Length)]));
+            var expected = new List<int>();
+            for (var i = 0; i < text.Length; i++)
+                if (PhraseMatcher.IsWordChar(text[i]) != (i > 0 && PhraseMatcher.IsWordChar(text[i - 1]))) expected.Add(i);
+            if (expected.Count % 2 == 1) expected.Add(text.Length);
+            var count = PhraseMatcher.WordBounds(text, bounds);
+            Assert.Equal(expected, bounds[..(2 * count)]);
+        }
+    }
+
+    [Fact]
+    public void Phrases_beyond_ASCII_match_in_any_case()
+    {
+        // Ā and ā are one apart, not 0x20 as in ASCII: folding them as ASCII would put the two cases in different buckets.
+        var matcher = new PhraseMatcher([["ārvalstu iejaukšanās"], ["Žurnālists"]]);
+        Assert.Equal([(4, 24), (25, 35)], matcher.FirstAccepted("par ĀRVALSTU IEJAUKŠANĀS žurnālists", (_, _) => true));
+    }
+
     [Theory]
     [InlineData("an anti-phishing filter", null)]
     [InlineData("phishing-resistant keys", null)]
