@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 using ElectionFunctions.Intake;
 using Microsoft.Extensions.Options;
@@ -76,26 +77,13 @@ public sealed class Classifier
         for (var r = 0; r < _rules.Length; r++)
         {
             var (rule, ruleTargets, ruleEffects) = _rules[r];
-            if (rule.UnlessCategories.Any(categories.Contains)) continue;
-            var evidence = new List<string>();
-            if (ruleTargets.Count > 0)
-            {
-                var hit = targets.Where(ruleTargets.Contains).ToList();
-                if (hit.Count == 0) continue;
-                evidence.Add("targetedSystems: " + string.Join(", ", hit));
-            }
-            if (ruleEffects.Count > 0)
-            {
-                var hit = effects.Where(ruleEffects.Contains).ToList();
-                if (hit.Count == 0) continue;
-                evidence.Add("effects: " + string.Join(", ", hit));
-            }
-            if (rule.Phrases.Count > 0)
-            {
-                if (Evidence(narrative, affirmed[NexusGroup + 1 + r]) is not { } span) continue;
-                evidence.Add(span);
-            }
-            reasons.Add(new(rule.Id, string.Join("; ", evidence)));
+            if (rule.UnlessCategories.Count > 0 && rule.UnlessCategories.Exists(categories.Contains)) continue;
+            string? targetHits = null, effectHits = null, span = null;
+            if (ruleTargets.Count > 0 && (targetHits = Hits(targets, ruleTargets)) is null) continue;
+            if (ruleEffects.Count > 0 && (effectHits = Hits(effects, ruleEffects)) is null) continue;
+            if (rule.Phrases.Count > 0 && (span = Evidence(narrative, affirmed[NexusGroup + 1 + r])) is null) continue;
+            string?[] evidence = [targetHits is null ? null : "targetedSystems: " + targetHits, effectHits is null ? null : "effects: " + effectHits, span];
+            reasons.Add(new(rule.Id, string.Join("; ", evidence.OfType<string>())));
             foreach (var c in rule.Categories) categories.Add(c);
             foreach (var s in rule.Signals) signals.Add(s);
         }
@@ -109,14 +97,48 @@ public sealed class Classifier
         return new ClassificationResult([.. categories], severity.Level, true, [.. signals], reasons, _time.GetUtcNow(), _options.Version, indicators);
     }
 
+    /// <summary>The values (in the report's order) the rule names, joined; null when it names none of them.</summary>
+    private static string? Hits(IReadOnlyList<string> values, HashSet<string> named)
+    {
+        string? hits = null;
+        foreach (var value in values)
+            if (named.Contains(value)) hits = hits is null ? value : hits + ", " + value;
+        return hits;
+    }
+
     /// <summary>Whether a negation cue stands within the window of words before <paramref name="index"/>, in its sentence.</summary>
     private bool Negated(string text, int index)
     {
-        var sentenceStart = index == 0 ? 0 : text.LastIndexOfAny(['.', '!', '?', ';', '\n'], index - 1) + 1;
-        var words = text[sentenceStart..index].Split((char[])[' ', '\t', ',', '\r'], StringSplitOptions.RemoveEmptyEntries);
-        var window = string.Join(' ', words.TakeLast(_options.NegationWindowWords));
-        return _negation.IsMatch(window + " ");
+        var sentenceStart = index == 0 ? 0 : text.AsSpan(0, index).LastIndexOfAny(SentenceEnds) + 1;
+        var sentence = text.AsSpan(sentenceStart, index - sentenceStart);
+        // Back over the last NegationWindowWords words (the sentence split at WordSeparators).
+        var from = sentence.Length;
+        for (var words = 0; words < _options.NegationWindowWords; words++)
+        {
+            var end = sentence[..from].LastIndexOfAnyExcept(WordSeparators);
+            if (end < 0) break;
+            from = sentence[..end].LastIndexOfAny(WordSeparators) + 1;
+        }
+        // Those words one space apart, and a space after the last, as the cue expression expects.
+        var tail = sentence[from..];
+        var buffer = tail.Length < 256 ? null : ArrayPool<char>.Shared.Rent(tail.Length + 1);
+        Span<char> window = buffer ?? stackalloc char[256];
+        var length = 0;
+        foreach (var range in tail.SplitAny(WordSeparators))
+        {
+            if (range.Start.Value == range.End.Value) continue;
+            tail[range].CopyTo(window[length..]);
+            length += range.End.Value - range.Start.Value;
+            window[length++] = ' ';
+        }
+        if (length == 0) window[length++] = ' ';
+        var negated = _negation.IsMatch(window[..length]);
+        if (buffer is not null) ArrayPool<char>.Shared.Return(buffer);
+        return negated;
     }
+
+    private static readonly SearchValues<char> SentenceEnds = SearchValues.Create(".!?;\n");
+    private static readonly SearchValues<char> WordSeparators = SearchValues.Create(" \t,\r");
 
     /// <summary>The affirmed match as evidence: its position and text.</summary>
     private static string? Evidence(string text, (int Start, int End)? match) =>

@@ -5,6 +5,10 @@ namespace ElectionFunctions.Routing;
 /// <summary>Applies the routing matrix and TLP to a classification: which agencies, and why.</summary>
 public sealed class RoutingDecider(IOptions<RoutingOptions> options)
 {
+    // The matrix's conditions split into their signals once, not for every report.
+    private readonly (string Agency, (string Text, string[] Signals)[] Conditions)[] _matrix =
+        [.. options.Value.Matrix.Select(m => (m.Key, m.Value.Select(c => (c, c.Split('&'))).ToArray()))];
+
     public (IReadOnlyList<string> Agencies, IReadOnlyList<Reason> Reasons) Decide(ClassificationResult classification, string tlp, IReadOnlyList<string> recipients)
     {
         var reasons = new List<Reason>();
@@ -16,12 +20,15 @@ public sealed class RoutingDecider(IOptions<RoutingOptions> options)
 
         var signals = classification.Signals.ToHashSet(StringComparer.Ordinal);
         var agencies = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var (agency, conditions) in options.Value.Matrix)
+        foreach (var (agency, conditions) in _matrix)
         {
-            var match = conditions.FirstOrDefault(c => c.Split('&').All(signals.Contains));
-            if (match is null) continue;
-            agencies.Add(agency);
-            reasons.Add(new($"routing.matrix.{agency}", match));
+            foreach (var (condition, required) in conditions)
+            {
+                if (!Array.TrueForAll(required, signals.Contains)) continue;
+                agencies.Add(agency);
+                reasons.Add(new($"routing.matrix.{agency}", condition));
+                break;
+            }
         }
 
         if (tlp == "RED")
