@@ -96,16 +96,18 @@ public static partial class IndicatorExtractor
         // stop or a time of day, was a third of the extraction's cost).
         var token = TrimToken(raw);
         if (token.Length < 4 || (token.Length < 64 && !token.ContainsAny(IndicatorCharacters))) return null;
-        if (token.StartsWith("http", StringComparison.OrdinalIgnoreCase) || token.StartsWith("hxxp", StringComparison.OrdinalIgnoreCase))
+        // Brackets are what most defanged forms need; without them (most tokens) their searches are skipped.
+        var bracketed = token.ContainsAny("[({");
+        if ((token[0] | 0x20) == 'h' && (token.StartsWith("http", StringComparison.OrdinalIgnoreCase) || token.StartsWith("hxxp", StringComparison.OrdinalIgnoreCase)))
             return Url().IsMatch(token) ? (0, "url", Refang(token.ToString()).TrimEnd('.', ',', ')', ';')) : null;
-        if (token.Contains('@') || token.Contains("[at]", StringComparison.OrdinalIgnoreCase) || token.Contains("(at)", StringComparison.OrdinalIgnoreCase))
+        if (token.Contains('@') || (bracketed && (token.Contains("[at]", StringComparison.OrdinalIgnoreCase) || token.Contains("(at)", StringComparison.OrdinalIgnoreCase))))
             return Email().IsMatch(token) ? (1, "email", Refang(token.ToString())) : null;
         if (token.Length == 64 && Sha256().IsMatch(token))
             return (4, "sha256", token.ToString().ToLowerInvariant());
         if (token.Count(':') >= 2)
             return IPAddress.TryParse(token, out var address) && address.AddressFamily == AddressFamily.InterNetworkV6 ? (3, "ipv6", address.ToString()) : null;
         // Only brackets and hxxp are refanged; most tokens here are plain "a.b".
-        var refanged = token.ContainsAny("[({") || token.Contains("hxxp", StringComparison.OrdinalIgnoreCase) ? Refang(token.ToString()) : null;
+        var refanged = bracketed || token.Contains("hxxp", StringComparison.OrdinalIgnoreCase) ? Refang(token.ToString()) : null;
         var value = refanged ?? token;
         if (!value.Contains('.')) return null;
         if (Ipv4().IsMatch(value)) return (2, "ipv4", refanged ?? token.ToString());
