@@ -53,8 +53,9 @@ public static partial class IndicatorExtractor
     /// <summary>
     /// The whitespace-separated tokens that can be indicators, as (start, length) in text order: those with one of
     /// <c>.@:[({</c> (every kind but a hash needs one: a URL ':' or '[', a defanged dot a bracket) and those of 64
-    /// characters or more (a hash). The text is searched for those characters and for 64 characters without
-    /// whitespace, so the words between them are never visited one by one.
+    /// characters or more (a hash), but not a word whose one mark is a last character that trimming removes ("suspected.").
+    /// The text is searched for those characters and for 64 characters without whitespace, so the words between them
+    /// are never visited one by one.
     /// </summary>
     public static List<(int Start, int Length)> CandidateTokens(string text)
     {
@@ -71,7 +72,10 @@ public static partial class IndicatorExtractor
             if (at == int.MaxValue) return tokens;
             var start = span[..at].LastIndexOfAny(Whitespace) + 1;
             var end = span[at..].IndexOfAny(Whitespace) is var e and >= 0 ? at + e : span.Length;
-            tokens.Add((start, end - start));
+            // No mark comes before the one found in its token, so when that is the last character and one trimming removes (the
+            // full stop after a word, most candidates in prose), nothing is left to make an indicator. (A token of 64 characters
+            // or more was found by its start, as a possible hash, before its last character.)
+            if (at != end - 1 || Array.IndexOf(Trim, span[at]) < 0) tokens.Add((start, end - start));
             next = Math.Max(next, end);
             nextLong = Math.Max(nextLong, end);
         }
