@@ -6,7 +6,7 @@ namespace ElectionFunctions.Intake;
 /// <summary>
 /// The fast path for a native body. One pass of a <see cref="Utf8JsonReader"/> checks each token against the
 /// compiled schema's keywords and builds the <see cref="ReportSubmission"/> from the same tokens. Reading the
-/// body three times instead (JsonDocument, schema walk, deserialising the element) cost ~2.7× deserialising it
+/// body three times instead (JsonDocument, schema walk, deserialising the element) cost ~2.5× deserialising it
 /// (docs/benchmarks.md). It answers only for a body that passes every check. Anything else gives null: invalid,
 /// a duplicate name, too deep, a value .NET cannot hold, or a form it does not read. The caller then takes
 /// the full path, which gives the answer and names the errors, so this reader need only be right when it
