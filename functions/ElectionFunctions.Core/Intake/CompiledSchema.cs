@@ -131,7 +131,7 @@ public sealed class CompiledSchema
         public bool IsValid(JsonElement instance)
         {
             var kind = instance.ValueKind;
-            if (Type is { } type && kind != type && !(type == JsonValueKind.True && kind == JsonValueKind.False)) return false;
+            if (!IsOfType(kind)) return false;
             if (Allowed is not null && !IsAllowed(instance)) return false;
             return kind switch
             {
@@ -187,9 +187,11 @@ public sealed class CompiledSchema
             (MaxLength is null && MinLength is null && Pattern is null && Format is null) || (IsValidText(instance.GetString()!) && (Format is null || Format.Validate(instance, out _)));
 
         /// <summary>Whether a value of this JSON kind can pass the type, and an enum or const before its content is seen.</summary>
-        public bool Admits(JsonValueKind kind) =>
-            (Type is not { } type || kind == type || (type == JsonValueKind.True && kind == JsonValueKind.False))
-            && (Allowed is null || kind == JsonValueKind.String);
+        public bool Admits(JsonValueKind kind) => IsOfType(kind) && (Allowed is null || kind == JsonValueKind.String);
+
+        // "boolean" is compiled as True, and False is a boolean too.
+        private bool IsOfType(JsonValueKind kind) =>
+            Type is not { } type || kind == type || (type == JsonValueKind.True && kind == JsonValueKind.False);
 
         /// <summary>A string's checks but the format: enum or const, lengths, pattern.</summary>
         public bool IsValidText(string text)

@@ -242,7 +242,8 @@ public sealed class NativeReportReader
             JsonTokenType.False => JsonValueKind.False,
             _ => throw new Declined(),
         };
-        if (!node.Admits(kind) || node.Allowed is not null) throw new Declined();
+        // Admits refuses it too when an enum or const applies (those are read only as strings).
+        if (!node.Admits(kind)) throw new Declined();
         return kind == JsonValueKind.True;
     }
 
