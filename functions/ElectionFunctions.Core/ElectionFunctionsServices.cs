@@ -68,6 +68,8 @@ public static class ElectionFunctionsServices
         services.AddSingleton<StorageInitializer>();
 
         services.AddOptions<PartnerOptions>().Bind(configuration.GetSection(PartnerOptions.Section)).ValidateOnStart();
+        services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<PartnerRateLimiter>();
         services.AddSingleton<ReportSchema>();
         services.AddSingleton<StixBundleMapper>();
         services.AddSingleton(sp => new SubmissionValidator(

@@ -108,8 +108,19 @@ public static class LocalHostApp
         }
 
         var app = builder.Build();
-        // No stack traces to callers: an unhandled error is a bare RFC 9457 500.
-        app.UseExceptionHandler();
+        // The Functions app's ProblemsMiddleware, on Kestrel: one mapping (ExceptionProblems), no stack traces to callers.
+        var problemsLogger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ElectionFunctions.LocalHost.Problems");
+        app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context);
+            }
+            catch (Exception e)
+            {
+                if (!await Http.ExceptionProblems.TryWriteAsync(context, e, problemsLogger)) throw;
+            }
+        });
         app.MapPost("/api/reports", (HttpContext context, IntakeHandler intake) => intake.SubmitAsync(context, context.RequestAborted));
         app.MapGet("/api/reports/{reportId}", (HttpContext context, string reportId, IntakeHandler intake) => intake.GetAsync(context, reportId, context.RequestAborted));
         app.MapPost("/api/reports/{reportId}/retry", (HttpContext context, string reportId, RetryHandler retry) => retry.RetryAsync(context, reportId, context.RequestAborted));

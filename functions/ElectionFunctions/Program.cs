@@ -11,6 +11,7 @@ using OpenTelemetry.Trace;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+builder.UseMiddleware<ElectionFunctions.Functions.Http.ProblemsMiddleware>();
 builder.Configuration.AddElectionSettingsDefaults();
 builder.Services.AddElectionFunctions(builder.Configuration);
 

@@ -103,7 +103,10 @@ public sealed class QueueTests(LocalStack stack)
         await stack.Service<ProcessingFailures>().MarkFailedAsync(message, RouteHandler.Stage, Cancel);
         var failed = await stack.GetReportAsync(reportId);
         Assert.Equal("failed", failed.GetProperty("status").GetString());
-        Assert.Contains("not classified", failed.GetProperty("failureReason").GetString());
+        // A stable code and a sentence for the partner; the exception's text stays in the log.
+        Assert.Equal(ProcessingFailures.Reason(RouteHandler.Stage), failed.GetProperty("failureReason").GetString());
+        Assert.StartsWith("routing-failed: ", failed.GetProperty("failureReason").GetString());
+        Assert.DoesNotContain("not classified", failed.GetProperty("failureReason").GetString());
 
         // Once the cause is fixed, an operator re-drives it (and only an operator, and only a failed report).
         Assert.Equal(HttpStatusCode.Forbidden, (await RetryAsync(reportId, stack.Token())).StatusCode);

@@ -40,11 +40,12 @@ public sealed class IndicatorExtractorTests
         Assert.Equal(count, IndicatorExtractor.Merge([], narrative).Count);
 
     [Fact]
-    public void Classification_carries_the_merged_indicators_and_says_how_many_came_from_the_narrative()
+    public void Classification_carries_only_the_narratives_new_indicators_and_says_how_many()
     {
+        // The submitted indicators stay in the report: the stored document holds each indicator once.
         var report = Reports.Native(governments: ["IR"], narrative: "Traffic to 203.0.113[.]9 and bad-domain[.]ru.") with { Indicators = [new Indicator("ipv4", "203.0.113.9")] };
         var c = ShippedSettings.Classifier().Classify(report);
-        Assert.Equal([new Indicator("ipv4", "203.0.113.9"), new Indicator("domain", "bad-domain.ru")], c.Indicators);
+        Assert.Equal([new Indicator("domain", "bad-domain.ru")], c.Indicators);
         Assert.Contains(c.Reasons, r => r.Rule == "indicators.narrative" && r.Evidence.StartsWith("1 "));
     }
 

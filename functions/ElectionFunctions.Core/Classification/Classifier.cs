@@ -43,9 +43,9 @@ public sealed class Classifier
         var targets = report.TargetedSystems ?? [];
         var effects = report.Effects ?? [];
         var narrative = report.Narrative ?? "";
-        var indicators = IndicatorExtractor.Merge(report.Indicators ?? [], narrative);
-        var extracted = indicators.Count - (report.Indicators?.Count ?? 0);
-        if (extracted > 0) reasons.Add(new("indicators.narrative", $"{extracted} indicator(s) extracted from the narrative"));
+        // Only what the narrative adds: the submitted indicators stay in the report (the document holds each once).
+        var indicators = IndicatorExtractor.Extract(report.Indicators ?? [], narrative);
+        if (indicators.Count > 0) reasons.Add(new("indicators.narrative", $"{indicators.Count} indicator(s) extracted from the narrative"));
 
         foreach (var t in targets) signals.Add("target:" + t);
         foreach (var e in effects) signals.Add("effect:" + e);

@@ -29,7 +29,20 @@ public static partial class IndicatorExtractor
 
     private static readonly char[] Trim = ['.', ',', ';', ':', '!', '?', '"', '\'', '(', ')', '<', '>', '{', '}', '«', '»'];
 
-    public static IReadOnlyList<Indicator> Merge(IReadOnlyList<Indicator> submitted, string narrative)
+    /// <summary>The submitted indicators, then the narrative's, each once.</summary>
+    public static IReadOnlyList<Indicator> Merge(IReadOnlyList<Indicator> submitted, string narrative) => Collect(submitted, narrative).Merged;
+
+    /// <summary>Most narrative indicators kept per report (as many as a body may submit), so the stored document stays bounded.</summary>
+    public const int MaxExtracted = 500;
+
+    /// <summary>Only the narrative's indicators that are not among the submitted ones, the first <see cref="MaxExtracted"/>.</summary>
+    public static IReadOnlyList<Indicator> Extract(IReadOnlyList<Indicator> submitted, string narrative)
+    {
+        var (merged, fromSubmitted) = Collect(submitted, narrative);
+        return merged.GetRange(fromSubmitted, Math.Min(MaxExtracted, merged.Count - fromSubmitted));
+    }
+
+    private static (List<Indicator> Merged, int FromSubmitted) Collect(IReadOnlyList<Indicator> submitted, string narrative)
     {
         var merged = new List<Indicator>();
         var seen = new HashSet<(string, string)>();
@@ -40,14 +53,17 @@ public static partial class IndicatorExtractor
             if (seen.Add((type, normalised))) merged.Add(new Indicator(type, normalised));
         }
         foreach (var i in submitted) Add(i.Type!, i.Value!);
+        var fromSubmitted = merged.Count;
 
         // Kinds in a fixed order (URLs, e-mail, IPv4, IPv6, SHA-256, domains), each in text order.
         var found = new List<(int Kind, int Position, string Type, string Value)>();
         foreach (var (start, length) in CandidateTokens(narrative))
             if (Recognise(narrative.AsSpan(start, length)) is var (kind, type, value)) found.Add((kind, start, type, value));
         found.Sort((a, b) => a.Kind != b.Kind ? a.Kind - b.Kind : a.Position - b.Position);
-        foreach (var (_, _, type, value) in found) Add(type, value);
-        return merged;
+        // Written as intake writes a submitted value (host case, IPv6 text), so both forms are one indicator.
+        foreach (var (_, _, type, value) in found)
+            if (IndicatorValues.Normalise(type, value).Value is { } canonical) Add(type, canonical);
+        return (merged, fromSubmitted);
     }
 
     /// <summary>

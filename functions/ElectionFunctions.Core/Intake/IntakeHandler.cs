@@ -26,13 +26,14 @@ public sealed partial class IntakeHandler(
     WorkQueues queues,
     IOptions<IntakeOptions> options,
     IOptions<PartnerOptions> partners,
+    PartnerRateLimiter rateLimiter,
     TimeProvider time,
     ILogger<IntakeHandler> logger)
 {
     public const string IdempotencyHeader = "Idempotency-Key";
     public const int MaxIdempotencyKeyLength = 200;
-    private const int RetryAfterSeconds = 5;
 
+    /// <summary>A storage failure is not caught here: the host's <see cref="ExceptionProblems"/> answers it 503.</summary>
     public async Task SubmitAsync(HttpContext context, CancellationToken cancellationToken)
     {
         var partner = await AuthorizeAsync(context, AppRoles.Submit).ConfigureAwait(false);
@@ -40,14 +41,7 @@ public sealed partial class IntakeHandler(
         // Under the host's request activity, or else the partner's own traceparent header.
         using var activity = Telemetry.StartStage("intake", System.Diagnostics.ActivityKind.Server,
             System.Diagnostics.Activity.Current is null ? context.Request.Headers.TraceParent.FirstOrDefault() : null, null);
-        try
-        {
-            await SubmitAsync(context, partner, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (IsTransient(e) && !cancellationToken.IsCancellationRequested)
-        {
-            await Unavailable(context, e).ConfigureAwait(false);
-        }
+        await SubmitAsync(context, partner, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task SubmitAsync(HttpContext context, PartnerInfo partner, CancellationToken cancellationToken)
@@ -107,8 +101,21 @@ public sealed partial class IntakeHandler(
             ContentType = request.ContentType!,
             ElectionId = report.ElectionId,
             Tlp = report.Tlp!,
+            TlpSource = validated.Tlp?.Source,
+            IntakeReasons = validated.Tlp?.Reasons ?? [],
             Report = report,
         };
+
+        // Cosmos DB refuses an item over 2 MB, and a refusal after the blob was stored would be answered 503 and retried
+        // for ever; so the size is known before anything is written, with room for what classification and routing add.
+        var document = ReportStore.ToBytes(created);
+        if (document.Length > options.Value.MaxDocumentBytes)
+        {
+            LogTooLarge(logger, reportId, document.Length);
+            await Problems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "document-too-large", "Report too large to store",
+                $"Stored, this report would take {document.Length} bytes; the limit is {options.Value.MaxDocumentBytes}. Send fewer or shorter indicators, or split the report.").ConfigureAwait(false);
+            return;
+        }
 
         if (!await submissions.TryStoreAsync(blobName, body, sha256, created.ContentType, partner.Id, cancellationToken).ConfigureAwait(false))
         {
@@ -116,7 +123,7 @@ public sealed partial class IntakeHandler(
             return;
         }
 
-        if (!await reports.TryCreateAsync(created, cancellationToken).ConfigureAwait(false))
+        if (!await reports.TryCreateAsync(created, document, cancellationToken).ConfigureAwait(false))
         {
             var existing = (await reports.ReadAsync(reportId, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"Report {reportId} conflicted on create but cannot be read.")).Value;
@@ -154,7 +161,7 @@ public sealed partial class IntakeHandler(
         if (format == StixBundleMapper.MediaType)
         {
             var mapped = stix.Map(document.RootElement);
-            if (mapped.Report is not null) return validator.ValidateMapped(mapped.Report, mapped.Source);
+            if (mapped.Report is not null) return validator.ValidateMapped(mapped.Report, mapped.Source, mapped.Tlp);
             await Problems.WriteAsync(context, StatusCodes.Status422UnprocessableEntity, "stix-unusable", "The STIX bundle cannot be used",
                 "See errors: which object, and why.", mapped.Errors).ConfigureAwait(false);
             return null;
@@ -168,40 +175,43 @@ public sealed partial class IntakeHandler(
     {
         var partner = await AuthorizeAsync(context, AppRoles.Read).ConfigureAwait(false);
         if (partner is null) return;
-        try
+        var stored = ReportIds.IsValid(reportId) ? await reports.ReadAsync(reportId, cancellationToken).ConfigureAwait(false) : null;
+        // Another partner's report is answered exactly like a missing one: its existence is not disclosed.
+        if (stored is null || stored.Value.PartnerId != partner.Id)
         {
-            var stored = ReportIds.IsValid(reportId) ? await reports.ReadAsync(reportId, cancellationToken).ConfigureAwait(false) : null;
-            // Another partner's report is answered exactly like a missing one: its existence is not disclosed.
-            if (stored is null || stored.Value.PartnerId != partner.Id)
-            {
-                await Problems.NotFound(context, "No report with this id for this partner.").ConfigureAwait(false);
-                return;
-            }
+            await Problems.NotFound(context, "No report with this id for this partner.").ConfigureAwait(false);
+            return;
+        }
 
-            var d = stored.Value;
-            var response = new ReportStatusResponse(d.Id, d.Status, d.ReceivedAt, d.Sha256, d.ElectionId,
-                d.Classification?.Categories ?? [], d.Classification?.Severity,
-                [.. d.Classification?.Reasons ?? [], .. d.RoutingReasons], [.. d.Routing.Select(r => new AgencyStatus(r.Agency, r.Status, r.At))], d.FailureReason);
-            await Results.Json(response, ElectionJsonContext.Default.ReportStatusResponse).ExecuteAsync(context).ConfigureAwait(false);
-        }
-        catch (Exception e) when (IsTransient(e) && !cancellationToken.IsCancellationRequested)
-        {
-            await Unavailable(context, e).ConfigureAwait(false);
-        }
+        var d = stored.Value;
+        var response = new ReportStatusResponse(d.Id, d.Status, d.ReceivedAt, d.Sha256, d.ElectionId, d.Tlp, d.TlpSource,
+            d.Classification?.Categories ?? [], d.Classification?.Severity,
+            [.. d.IntakeReasons, .. d.Classification?.Reasons ?? [], .. d.RoutingReasons], [.. d.Routing.Select(r => new AgencyStatus(r.Agency, r.Status, r.At))], d.FailureReason);
+        await Results.Json(response, ElectionJsonContext.Default.ReportStatusResponse).ExecuteAsync(context).ConfigureAwait(false);
     }
 
-    /// <summary>The token's role, then the registry: a client that is not a registered partner is refused.</summary>
+    /// <summary>The token's role, then the registry (a client that is not a registered partner is refused), then the partner's rate limit.</summary>
     private async Task<PartnerInfo?> AuthorizeAsync(HttpContext context, string role)
     {
         var partnerId = await authorizer.AuthorizeAsync(context, role).ConfigureAwait(false);
         if (partnerId is null) return null;
-        if (partners.Value.Registry.TryGetValue(partnerId, out var partner))
-            return new PartnerInfo(partnerId, partner.DisplayName, partner.Kind, partner.State);
-
-        LogUnregistered(logger, partnerId);
-        await Problems.WriteAsync(context, StatusCodes.Status403Forbidden, "partner-not-registered", "Partner not registered",
-            "This client application is not in the partner registry.").ConfigureAwait(false);
-        return null;
+        if (!partners.Value.Registry.TryGetValue(partnerId, out var partner))
+        {
+            LogUnregistered(logger, partnerId);
+            await Problems.WriteAsync(context, StatusCodes.Status403Forbidden, "partner-not-registered", "Partner not registered",
+                "This client application is not in the partner registry.").ConfigureAwait(false);
+            return null;
+        }
+        if (rateLimiter.TryAcquire(partnerId) is { } wait)
+        {
+            var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+            LogRateLimited(logger, partnerId, seconds);
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await Problems.WriteAsync(context, StatusCodes.Status429TooManyRequests, "rate-limited", "Too many requests",
+                $"This partner's request limit is reached; retry after {seconds} s (Retry-After).").ConfigureAwait(false);
+            return null;
+        }
+        return new PartnerInfo(partnerId, partner.DisplayName, partner.Kind, partner.State);
     }
 
     private static Task Answer(HttpContext context, int status, string reportId, string reportStatus, string sha256, string? duplicateOf)
@@ -215,20 +225,6 @@ public sealed partial class IntakeHandler(
     private static Task IdempotencyConflict(HttpContext context) =>
         Problems.WriteAsync(context, StatusCodes.Status422UnprocessableEntity, "idempotency-conflict", "Idempotency-Key reused",
             "This Idempotency-Key was used with a different body.");
-
-    private Task Unavailable(HttpContext context, Exception error)
-    {
-        LogUnavailable(logger, error);
-        context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "service-unavailable", "Storage unavailable",
-            "Nothing was lost: retry after the delay in Retry-After, with the same Idempotency-Key.");
-    }
-
-    /// <summary>Failures of the storage services (not of the request): the partner should retry.</summary>
-    private static bool IsTransient(Exception e) => e is RequestFailedException or CosmosException or HttpRequestException or TimeoutException
-        or OperationCanceledException
-        // Azure.Core's retry policy gives up with every try's exception in one AggregateException.
-        || (e is AggregateException all && all.InnerExceptions.All(IsTransient));
 
     /// <summary>The format by media type, or null when unsupported (a STIX version other than 2.1 included).</summary>
     private static string? Format(string? contentType)
@@ -252,8 +248,11 @@ public sealed partial class IntakeHandler(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Client {PartnerId} has a valid token but is not in the partner registry")]
     private static partial void LogUnregistered(ILogger logger, string partnerId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Storage unavailable during a request; answered 503")]
-    private static partial void LogUnavailable(ILogger logger, Exception error);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Partner {PartnerId} rate-limited; retry after {Seconds} s")]
+    private static partial void LogRateLimited(ILogger logger, string partnerId, int seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Report {ReportId} refused: its document would be {Bytes} bytes")]
+    private static partial void LogTooLarge(ILogger logger, string reportId, int bytes);
 }
 
 /// <summary>Report ids: 32 lower-case hex characters derived from the partner and the request, so a retry finds the same id.</summary>

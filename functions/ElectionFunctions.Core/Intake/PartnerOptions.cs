@@ -18,6 +18,10 @@ public sealed record Partner
     public string Kind { get; init; } = "";
     /// <summary>USPS code for state and local offices.</summary>
     public string? State { get; init; }
+    /// <summary>This partner's own request limit (RateLimit:RequestsPerSecond otherwise).</summary>
+    public int? RequestsPerSecond { get; init; }
+    /// <summary>This partner's own burst (RateLimit:Burst otherwise).</summary>
+    public int? Burst { get; init; }
 }
 
 /// <summary>What a report records of its partner.</summary>

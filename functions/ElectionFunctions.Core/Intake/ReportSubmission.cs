@@ -39,6 +39,8 @@ public sealed record ReportStatusResponse(
     DateTimeOffset ReceivedAt,
     string Sha256,
     string? ElectionId,
+    string Tlp,
+    string? TlpSource,
     IReadOnlyList<string> Categories,
     string? Severity,
     IReadOnlyList<Reason> Reasons,

@@ -14,17 +14,11 @@ public sealed partial class StixBundleMapper
     public const string MediaType = "application/stix+json";
     public const string Prefix = "x_electionfunctions_";
 
-    /// <summary>TLP 2.0 marking-definition ids (DOMAIN.md).</summary>
-    public static readonly IReadOnlyDictionary<string, string> TlpMarkings = new Dictionary<string, string>(StringComparer.Ordinal)
+    public sealed record Mapped(ReportSubmission? Report, string Source, Dictionary<string, string[]> Errors)
     {
-        ["marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487"] = "CLEAR",
-        ["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"] = "GREEN",
-        ["marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"] = "AMBER",
-        ["marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003"] = "AMBER+STRICT",
-        ["marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"] = "RED",
-    };
-
-    public sealed record Mapped(ReportSubmission? Report, string Source, Dictionary<string, string[]> Errors);
+        /// <summary>How the TLP was read from the bundle's markings.</summary>
+        public TlpReading? Tlp { get; init; }
+    }
 
     public Mapped Map(JsonElement bundle)
     {
@@ -75,19 +69,27 @@ public sealed partial class StixBundleMapper
 
         var refs = Strings(report, "object_refs");
         foreach (var r in refs.Where(r => !objects.ContainsKey(r))) Add($"{source}.object_refs", $"References {r}, which is not in the bundle.");
-        if (Text(report, "description") is not { Length: > 0 }) Add($"{source}.description", "Required: it is the report's narrative.");
+        // MISP writes its event without a description, and the analysts' words on its attributes: those make the narrative then.
+        var narrative = Text(report, "description") is { Length: > 0 } description ? description
+            : string.Join("\n\n", refs.Select(r => objects.GetValueOrDefault(r)).Where(o => o.ValueKind == JsonValueKind.Object)
+                .Select(o => Text(o, "description")).Where(d => d is { Length: > 0 }));
+        if (narrative.Length == 0) Add($"{source}.description", "Required: the report's description, or descriptions on the objects it references, make its narrative.");
         if (Time(report, "published") is null) Add($"{source}.published", "Required (a STIX timestamp).");
 
-        var tlps = Strings(report, "object_marking_refs").Where(TlpMarkings.ContainsKey).Select(m => TlpMarkings[m]).Distinct().ToList();
-        if (tlps.Count > 1) Add($"{source}.object_marking_refs", "More than one TLP marking: " + string.Join(", ", tlps) + ".");
         if (errors.Count > 0) return Fail(source);
+        var tlp = TlpMarkings.Read(objects);
 
-        var relationships = objects.Values.Where(o => Text(o, "type") == "relationship").ToList();
-        string? CountryOf(string actorId) => relationships
-            .Where(r => Text(r, "source_ref") == actorId && Text(r, "relationship_type") is "located-at" or "originates-from")
-            .Select(r => objects.GetValueOrDefault(Text(r, "target_ref") ?? ""))
-            .Select(l => l.ValueKind == JsonValueKind.Object ? Text(l, "country")?.ToUpperInvariant() : null)
-            .FirstOrDefault(c => c is not null);
+        // Each actor's first located-at / originates-from location with a country: one pass over the relationships.
+        var countries = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var r in objects.Values)
+        {
+            if (Text(r, "type") != "relationship" || Text(r, "relationship_type") is not ("located-at" or "originates-from")) continue;
+            if (Text(r, "source_ref") is { } from && !countries.ContainsKey(from)
+                && objects.GetValueOrDefault(Text(r, "target_ref") ?? "") is { ValueKind: JsonValueKind.Object } location
+                && Text(location, "country") is { } country)
+                countries[from] = country.ToUpperInvariant();
+        }
+        string? CountryOf(string actorId) => countries.GetValueOrDefault(actorId);
 
         var actors = new List<NamedActor>();
         var governments = new SortedSet<string>(Strings(report, Prefix + "suspected_foreign_governments"), StringComparer.Ordinal);
@@ -126,12 +128,14 @@ public sealed partial class StixBundleMapper
             break;
         }
 
+        // Linear in the patterns: values are checked, written one way (IndicatorValues) and de-duplicated by a set.
         var indicators = new List<Indicator>();
+        var seen = new HashSet<(string, string)>();
         foreach (var o in objects.Values.Where(o => Text(o, "type") == "indicator" && Text(o, "pattern_type") == "stix"))
         {
             foreach (Match m in Comparison().Matches(Text(o, "pattern") ?? ""))
             {
-                var value = m.Groups["value"].Value.Replace("\\'", "'").Replace("\\\\", "\\");
+                var raw = m.Groups["value"].Value.Replace("\\'", "'").Replace("\\\\", "\\");
                 var type = m.Groups["object"].Value switch
                 {
                     "ipv4-addr" => "ipv4",
@@ -142,9 +146,12 @@ public sealed partial class StixBundleMapper
                     "user-account" => "social-account",
                     _ => "sha256",
                 };
-                if (!indicators.Any(i => i.Type == type && i.Value == value)) indicators.Add(new Indicator(type, value));
+                var (value, error) = IndicatorValues.Normalise(type, raw);
+                if (value is null) Add($"{Text(o, "id")}.pattern", $"{m.Groups["object"].Value}: {error}");
+                else if (seen.Add((type, value))) indicators.Add(new Indicator(type, value));
             }
         }
+        if (errors.Count > 0) return Fail(source);
 
         Contact? contact = null;
         if (Text(report, "created_by_ref") is { } creator && objects.TryGetValue(creator, out var identity))
@@ -164,10 +171,10 @@ public sealed partial class StixBundleMapper
             ElectionId = Text(report, Prefix + "election_id"),
             FederalContest = federal,
             Title = Text(report, "name"),
-            Narrative = Text(report, "description"),
+            Narrative = narrative,
             ObservedAt = Time(report, "published"),
             Jurisdiction = jurisdiction,
-            Tlp = tlps.FirstOrDefault(),
+            Tlp = tlp.Tlp,
             Recipients = NullIfEmpty(Strings(report, Prefix + "recipients")),
             TargetedSystems = NullIfEmpty(Strings(report, Prefix + "targeted_systems")),
             Effects = NullIfEmpty(Strings(report, Prefix + "effects")),
@@ -176,7 +183,7 @@ public sealed partial class StixBundleMapper
             Indicators = indicators.Count > 0 ? indicators : null,
             Contact = contact is { Name: null, Email: null } ? null : contact,
             PartnerReference = externalId ?? source,
-        }, source, []);
+        }, source, []) { Tlp = tlp };
     }
 
     private static string? Text(JsonElement o, string name) =>

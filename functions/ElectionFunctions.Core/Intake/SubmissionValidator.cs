@@ -4,7 +4,11 @@ using ElectionFunctions.Reporting;
 namespace ElectionFunctions.Intake;
 
 /// <summary>A validated, normalised report, or the errors by field (RFC 9457 <c>errors</c> map).</summary>
-public sealed record Validated(ReportSubmission? Report, Dictionary<string, string[]> Errors);
+public sealed record Validated(ReportSubmission? Report, Dictionary<string, string[]> Errors)
+{
+    /// <summary>How the report's TLP was read (a native field, a default, or a STIX marking), with any marking read as RED.</summary>
+    public TlpReading? Tlp { get; init; }
+}
 
 /// <summary>
 /// The contract check: the JSON Schema (docs/schemas/report-v1.json), then the rules a schema cannot
@@ -38,21 +42,22 @@ public sealed class SubmissionValidator(ReportSchema schema, ElectionsOptions el
     }
 
     /// <summary>A report mapped from another format (STIX 2.1); error keys start with <paramref name="source"/>.</summary>
-    public Validated ValidateMapped(ReportSubmission report, string source)
+    public Validated ValidateMapped(ReportSubmission report, string source, TlpReading? tlp = null)
     {
         var errors = schema.Evaluate(JsonSerializer.SerializeToElement(report, ElectionJsonContext.Default.ReportSubmission));
         if (errors.Count > 0) return Failed(errors.ToDictionary(e => $"{source}: {e.Key}", e => e.Value, StringComparer.Ordinal));
-        return Check(report, source + ": ");
+        return Check(report, source + ": ", tlp);
     }
 
-    private Validated Check(ReportSubmission body, string prefix)
+    private Validated Check(ReportSubmission body, string prefix, TlpReading? tlpReading = null)
     {
         var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         void Add(string field, string message) => (errors.TryGetValue(prefix + field, out var l) ? l : errors[prefix + field] = []).Add(message);
 
         if (body.ObservedAt > time.GetUtcNow() + intake.ClockSkew) Add("observedAt", "Must not be in the future.");
 
-        var tlp = body.Tlp ?? Vocabulary.DefaultTlp;
+        tlpReading ??= TlpMarkings.Native(body.Tlp);
+        var tlp = tlpReading.Tlp;
         if (body.Recipients is { Count: > 0 } && tlp != "RED") Add("recipients", "Only a TLP:RED report names recipients.");
 
         if (body.Jurisdiction is { State: { } state, CountyFips: { } county } && Vocabulary.StateFips.TryGetValue(state, out var fips) && !county.StartsWith(fips, StringComparison.Ordinal))
@@ -67,6 +72,17 @@ public sealed class SubmissionValidator(ReportSchema schema, ElectionsOptions el
             if (electionId is null) Add("electionId", "No federal election's window holds observedAt; name the election.");
         }
 
+        // Each indicator checked and written one way; values equal after that are one indicator.
+        var indicators = new List<Indicator>(body.Indicators?.Count ?? 0);
+        var seen = new HashSet<(string, string)>();
+        for (var i = 0; i < (body.Indicators?.Count ?? 0); i++)
+        {
+            var (type, raw) = (body.Indicators![i].Type!, body.Indicators[i].Value!);
+            var (value, error) = IndicatorValues.Normalise(type, raw);
+            if (value is null) Add($"indicators[{i}].value", error!);
+            else if (seen.Add((type, value))) indicators.Add(new Indicator(type, value));
+        }
+
         if (errors.Count > 0) return Failed(errors);
         return new Validated(body with
         {
@@ -78,8 +94,8 @@ public sealed class SubmissionValidator(ReportSchema schema, ElectionsOptions el
             Effects = body.Effects ?? [],
             SuspectedForeignGovernments = body.SuspectedForeignGovernments ?? [],
             NamedActors = body.NamedActors ?? [],
-            Indicators = body.Indicators ?? [],
-        }, []);
+            Indicators = indicators,
+        }, []) { Tlp = tlpReading };
     }
 
     private static Validated Failed(Dictionary<string, List<string>> errors) =>

@@ -117,7 +117,7 @@ public sealed class PackageAggregator(PackageTables tables)
 
         if (Array.IndexOf(TlpOrder, report.Tlp) > Array.IndexOf(TlpOrder, StrictestTlp)) StrictestTlp = report.Tlp;
         if (report.Classification is not { InScope: true }) return;
-        foreach (var i in report.Classification.Indicators ?? r.Indicators ?? [])
+        foreach (var i in ReportIndicators.All(report))
             if (_indicators.Count < MaxIndicators) _indicators.Add((i.Type!, i.Value!));
         var targets = r.TargetedSystems ?? [];
         var effects = r.Effects ?? [];

@@ -75,7 +75,7 @@ public static class PackageStix
     /// <summary>The TLP 2.0 marking definition (DOMAIN.md's ids) for a TLP value.</summary>
     private static (string Id, JsonObject Definition) StixFor(string tlp)
     {
-        var id = StixBundleMapper.TlpMarkings.First(m => m.Value == tlp).Key;
+        var id = TlpMarkings.Tlp2.First(m => m.Value == tlp).Key;
         return (id, new JsonObject
         {
             ["type"] = "marking-definition", ["spec_version"] = "2.1", ["id"] = id, ["created"] = "2022-10-01T00:00:00.000Z",

@@ -3,8 +3,9 @@ using Microsoft.Extensions.Logging;
 namespace ElectionFunctions;
 
 /// <summary>
-/// Keeps failures visible: each failed attempt records its error on the report, and a message that
-/// reaches the poison queue (after five dequeues) marks the report <c>failed</c> with that reason.
+/// Keeps failures visible: each failed attempt records its stage and exception type on the report (the message
+/// goes to the log, with the report id), and a message that reaches the poison queue (after five dequeues) marks
+/// the report <c>failed</c>. The partner sees a stable code and a short sentence, never exception text.
 /// </summary>
 public sealed partial class ProcessingFailures(ReportStore reports, ILogger<ProcessingFailures> logger)
 {
@@ -13,7 +14,7 @@ public sealed partial class ProcessingFailures(ReportStore reports, ILogger<Proc
         LogAttemptFailed(logger, error, reportId, stage);
         try
         {
-            var message = $"{stage}: {error.GetType().Name}: {error.Message}";
+            var message = $"{stage}: {error.GetType().Name}";
             await reports.UpdateAsync(reportId, d => d with { LastError = message }, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -29,10 +30,14 @@ public sealed partial class ProcessingFailures(ReportStore reports, ILogger<Proc
         var reportId = Storage.WorkQueues.Parse(message).ReportId;
         var stored = await reports.UpdateAsync(reportId, d => d.Status is ReportStatus.Routed or ReportStatus.Failed
             ? null
-            : d with { Status = ReportStatus.Failed, FailureReason = $"{stage} failed five times; last error: {d.LastError ?? "unknown"}" },
+            : d with { Status = ReportStatus.Failed, FailureReason = Reason(stage) },
             cancellationToken).ConfigureAwait(false);
         LogMarkedFailed(logger, reportId, stage, stored?.Value.Status);
     }
+
+    /// <summary>What the partner reads in <c>failureReason</c>: <c>{stage}-failed: </c> and a sentence.</summary>
+    public static string Reason(string stage) =>
+        $"{stage}-failed: The report's {stage} failed five times; operators are alerted and re-drive it once the cause is fixed. Nothing was lost.";
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Report {ReportId}: {Stage} attempt failed")]
     private static partial void LogAttemptFailed(ILogger logger, Exception error, string reportId, string stage);

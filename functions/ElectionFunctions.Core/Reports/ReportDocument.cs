@@ -18,14 +18,25 @@ public sealed record ReportDocument
     public required string ContentType { get; init; }
     public string? ElectionId { get; init; }
     public required string Tlp { get; init; }
+    /// <summary>What the TLP was read from: the native field, the default, or a STIX marking and the object it is on.</summary>
+    public string? TlpSource { get; init; }
+    /// <summary>Decisions taken at intake (a marking read as RED), shown before classification's.</summary>
+    public IReadOnlyList<Reason> IntakeReasons { get; init; } = [];
     public required ReportSubmission Report { get; init; }
     public ClassificationResult? Classification { get; init; }
     public IReadOnlyList<AgencyRouting> Routing { get; init; } = [];
     public IReadOnlyList<Reason> RoutingReasons { get; init; } = [];
     public DateTimeOffset? RoutedAt { get; init; }
-    /// <summary>The last processing error, kept so a poisoned report says why it failed.</summary>
+    /// <summary>The last processing error (stage and exception type; the message is in the logs), for operators.</summary>
     public string? LastError { get; init; }
     public string? FailureReason { get; init; }
+}
+
+/// <summary>Every indicator of a report: the submitted ones, then those classification found in the narrative.</summary>
+public static class ReportIndicators
+{
+    public static IReadOnlyList<Indicator> All(ReportDocument document) =>
+        [.. document.Report.Indicators ?? [], .. document.Classification?.Indicators ?? []];
 }
 
 public static class ReportStatus
@@ -39,7 +50,10 @@ public static class ReportStatus
 /// <summary>Why a decision was taken: the rule's id and the field or text that triggered it.</summary>
 public sealed record Reason(string Rule, string Evidence);
 
-/// <summary>A classification: categories, severity, the signals routing reads, the reasons, the rules version, and the indicators (submitted and extracted, deduplicated).</summary>
+/// <summary>
+/// A classification: categories, severity, the signals routing reads, the reasons, the rules version, and the indicators
+/// found in the narrative that were not submitted (the submitted ones are in the report: the document holds each once).
+/// </summary>
 public sealed record ClassificationResult(
     IReadOnlyList<string> Categories,
     string Severity,

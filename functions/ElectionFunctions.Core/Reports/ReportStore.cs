@@ -18,9 +18,13 @@ public sealed class ReportStore(CosmosClient client, IOptions<CosmosOptions> opt
     private readonly Container _container = client.GetContainer(options.Value.Database, options.Value.ReportsContainer);
 
     /// <summary>Creates the document; false when one with that id exists (the idempotency check costs no extra write).</summary>
-    public async Task<bool> TryCreateAsync(ReportDocument document, CancellationToken cancellationToken)
+    public Task<bool> TryCreateAsync(ReportDocument document, CancellationToken cancellationToken) =>
+        TryCreateAsync(document, ToBytes(document), cancellationToken);
+
+    /// <summary>As <see cref="TryCreateAsync(ReportDocument, CancellationToken)"/>, with the document already serialised by <see cref="ToBytes"/>.</summary>
+    public async Task<bool> TryCreateAsync(ReportDocument document, byte[] serialized, CancellationToken cancellationToken)
     {
-        using var content = Serialize(document);
+        using var content = new MemoryStream(serialized, writable: false);
         using var response = await _container.CreateItemStreamAsync(content, new PartitionKey(document.Id), cancellationToken: cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.Conflict) return false;
         response.EnsureSuccessStatusCode();
@@ -107,6 +111,17 @@ public sealed class ReportStore(CosmosClient client, IOptions<CosmosOptions> opt
         }
     }
 
-    private static MemoryStream Serialize(ReportDocument document) =>
-        new(JsonSerializer.SerializeToUtf8Bytes(document, ElectionJsonContext.Default.ReportDocument), writable: false);
+    /// <summary>
+    /// Stored documents are never embedded in HTML, so text is written as UTF-8 rather than \uXXXX escapes: the default
+    /// encoder made a narrative of '&lt;' or Cyrillic up to six times its size, and Cosmos DB's item limit counts bytes.
+    /// </summary>
+    private static readonly ElectionJsonContext Stored = new(new JsonSerializerOptions(ElectionJsonContext.Default.Options)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
+    /// <summary>The document as stored (its size is what Cosmos DB's item limit counts).</summary>
+    public static byte[] ToBytes(ReportDocument document) => JsonSerializer.SerializeToUtf8Bytes(document, Stored.ReportDocument);
+
+    private static MemoryStream Serialize(ReportDocument document) => new(ToBytes(document), writable: false);
 }

@@ -29,7 +29,7 @@ public sealed record AgencyMessage(
         return new AgencyMessage(
             "1.0", $"{report.Id}:{agency}", agency, report.Id, report.ElectionId, classification.Categories,
             classification.Severity, report.Tlp, [.. classification.Reasons, .. routingReasons], normalised,
-            classification.Indicators ?? report.Report.Indicators ?? [], report.Sha256, report.BlobPath, report.ReceivedAt);
+            ReportIndicators.All(report), report.Sha256, report.BlobPath, report.ReceivedAt);
     }
 }
 

@@ -42,6 +42,7 @@ public static class PartnerAuthentication
         var development = configuration.GetSection(DevelopmentAuthOptions.Section).Get<DevelopmentAuthOptions>();
         if (development?.SigningKeyFile is { Length: > 0 } keyFile)
         {
+            DevelopmentAuthGuard.ThrowIfRefused(configuration);
             services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
             {
                 var key = DevelopmentAuthOptions.LoadKey(keyFile);

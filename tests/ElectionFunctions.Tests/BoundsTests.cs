@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using ElectionFunctions.Http;
+using ElectionFunctions.Intake;
+using ElectionFunctions.Security;
+using Microsoft.Extensions.Configuration;
+
+namespace ElectionFunctions.Tests;
+
+/// <summary>What keeps one request cheap: bounded error lists, linear STIX mapping, the stored document's size, the development-auth guard.</summary>
+public sealed class BoundsTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void An_error_map_keeps_its_first_hundred_fields_with_bounded_text_and_counts_the_rest()
+    {
+        var errors = Enumerable.Range(0, 28_000).ToDictionary(i => $"indicators[{i}].type" + new string('x', i == 0 ? 5000 : 0),
+            _ => new[] { new string('m', 10_000), "second", "third", "fourth" });
+        var (kept, omitted) = Problems.Cap(errors);
+        Assert.Equal(Problems.MaxErrors, kept.Count);
+        Assert.Equal(28_000 - Problems.MaxErrors, omitted);
+        Assert.All(kept, e => Assert.True(e.Key.Length <= Problems.MaxErrorText + 1 && e.Value.Length <= Problems.MaxMessagesPerField));
+        Assert.All(kept.Values.SelectMany(m => m), m => Assert.True(m.Length <= Problems.MaxErrorText + 1));
+        Assert.True(JsonSerializer.SerializeToUtf8Bytes(kept).Length < 64 * 1024);
+    }
+
+    [Fact]
+    public void A_small_error_map_is_kept_whole()
+    {
+        var errors = new Dictionary<string, string[]> { ["title"] = ["Required."] };
+        Assert.Equal((errors, 0), (Problems.Cap(errors).Errors.ToDictionary(), Problems.Cap(errors).Omitted), new ErrorsComparer());
+    }
+
+    private sealed class ErrorsComparer : IEqualityComparer<(Dictionary<string, string[]>, int)>
+    {
+        public bool Equals((Dictionary<string, string[]>, int) a, (Dictionary<string, string[]>, int) b) =>
+            a.Item2 == b.Item2 && a.Item1.Count == b.Item1.Count && a.Item1.All(e => b.Item1.TryGetValue(e.Key, out var v) && v.SequenceEqual(e.Value));
+        public int GetHashCode((Dictionary<string, string[]>, int) obj) => obj.Item2;
+    }
+
+    /// <summary>A bundle just under 1 MiB whose indicator patterns hold ~26,000 comparisons (13 s when de-duplication was quadratic).</summary>
+    internal static string LargestIndicatorBundle(int maxBytes = 1024 * 1024)
+    {
+        var builder = new StringBuilder("""{"type":"bundle","id":"bundle--5c1f0b7a-2e44-4f0e-9a53-0a2c37e3b9d1","objects":[""");
+        builder.Append("""{"type":"report","spec_version":"2.1","id":"report--65a1c3f2-7d9e-4b1a-8c2d-3e4f5a6b7c8d","created":"2026-11-03T18:00:00Z","modified":"2026-11-03T18:00:00Z","name":"Bulk indicators","description":"A partner's bulk export.","published":"2026-11-03T18:00:00Z","object_refs":["identity--55f6ea5e-2c60-40e5-964f-47a8950d210f"]},""");
+        builder.Append("""{"type":"identity","spec_version":"2.1","id":"identity--55f6ea5e-2c60-40e5-964f-47a8950d210f","created":"2026-11-03T18:00:00Z","modified":"2026-11-03T18:00:00Z","name":"Partner"}""");
+        var n = 0;
+        while (true)
+        {
+            var comparisons = string.Join(" OR ", Enumerable.Range(0, 100).Select(i => $"[ipv4-addr:value = '10.{(n * 100 + i) / 65536 % 256}.{(n * 100 + i) / 256 % 256}.{(n * 100 + i) % 256}']"));
+            var indicator = $$""",{"type":"indicator","spec_version":"2.1","id":"indicator--{{new Guid(n, 0, 0, new byte[8]):D}}","created":"2026-11-03T18:00:00Z","modified":"2026-11-03T18:00:00Z","pattern":"{{comparisons}}","pattern_type":"stix","valid_from":"2026-11-03T18:00:00Z"}""";
+            if (builder.Length + indicator.Length + 2 > maxBytes) break;
+            builder.Append(indicator);
+            n++;
+        }
+        return builder.Append("]}").ToString();
+    }
+
+    [Fact]
+    public void The_largest_indicator_bundle_maps_in_one_pass()
+    {
+        var json = LargestIndicatorBundle();
+        Assert.InRange(Encoding.UTF8.GetByteCount(json), 1000 * 1024, 1024 * 1024);
+        using var document = JsonDocument.Parse(json);
+        var watch = Stopwatch.StartNew();
+        var mapped = new StixBundleMapper().Map(document.RootElement);
+        output.WriteLine($"{mapped.Report!.Indicators!.Count} indicators mapped in {watch.ElapsedMilliseconds} ms");
+        // More than the 500 a report may hold: the validator names that, once, instead of the mapper working for seconds.
+        Assert.True(mapped.Report.Indicators.Count > 20_000);
+        var (report, errors) = ContractTests.Validator.ValidateMapped(mapped.Report, mapped.Source, mapped.Tlp);
+        Assert.Null(report);
+        Assert.Contains(errors, e => e.Key.EndsWith(": indicators", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_stored_document_writes_text_as_UTF_8_not_escapes()
+    {
+        var document = new ReportDocument
+        {
+            Id = "0123456789abcdef0123456789abcdef", PartnerId = "p", Status = ReportStatus.Received, ReceivedAt = DateTimeOffset.UnixEpoch,
+            Sha256 = "", BlobPath = "", ContentType = "application/json", Tlp = "AMBER",
+            Report = Reports.Native(narrative: "Выборы <script> & 選挙"),
+        };
+        var text = Encoding.UTF8.GetString(ReportStore.ToBytes(document));
+        Assert.Contains("Выборы <script> & 選挙", text);
+        Assert.Equal(document.Report.Narrative, JsonSerializer.Deserialize(text, ElectionJsonContext.Default.ReportDocument)!.Report.Narrative);
+    }
+
+    private static IConfiguration Settings(params (string Key, string Value)[] values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
+
+    private const string Azurite = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1";
+
+    [Fact]
+    public void Development_auth_may_run_only_against_loopback_endpoints_outside_Azure()
+    {
+        Assert.Null(DevelopmentAuthGuard.Refusal(Settings(("AzureWebJobsStorage", Azurite), ("Cosmos:Endpoint", "https://127.0.0.1:8081/"))));
+        Assert.Null(DevelopmentAuthGuard.Refusal(Settings(("AzureWebJobsStorage", "UseDevelopmentStorage=true"), ("Cosmos:Endpoint", "https://localhost:8081/"))));
+
+        Assert.Contains("WEBSITE_INSTANCE_ID", DevelopmentAuthGuard.Refusal(Settings(("AzureWebJobsStorage", Azurite), ("Cosmos:Endpoint", "https://127.0.0.1:8081/"), ("WEBSITE_INSTANCE_ID", "abc"))));
+        Assert.Contains("Cosmos:Endpoint", DevelopmentAuthGuard.Refusal(Settings(("AzureWebJobsStorage", Azurite), ("Cosmos:Endpoint", "https://ef-prod.documents.azure.com:443/"))));
+        Assert.Contains("BlobEndpoint", DevelopmentAuthGuard.Refusal(Settings(("AzureWebJobsStorage", "DefaultEndpointsProtocol=https;AccountName=efprod;AccountKey=a2V5;EndpointSuffix=core.windows.net"), ("Cosmos:Endpoint", "https://127.0.0.1:8081/"))));
+        Assert.Contains("blobServiceUri", DevelopmentAuthGuard.Refusal(Settings(("AzureWebJobsStorage:blobServiceUri", "https://efprod.blob.core.windows.net"), ("AzureWebJobsStorage:queueServiceUri", "https://efprod.queue.core.windows.net"), ("Cosmos:Endpoint", "https://127.0.0.1:8081/"))));
+        Assert.Contains("Cosmos:Endpoint", DevelopmentAuthGuard.Refusal(Settings(("AzureWebJobsStorage", Azurite))));
+
+        // Only the override named for what it accepts lets it start there.
+        Assert.Null(DevelopmentAuthGuard.Refusal(Settings(("AzureWebJobsStorage", Azurite), ("Cosmos:Endpoint", "https://ef-prod.documents.azure.com:443/"),
+            ("WEBSITE_INSTANCE_ID", "abc"), (DevelopmentAuthGuard.OverrideSetting, "true"))));
+    }
+
+    [Fact]
+    public void The_app_refuses_to_start_with_development_auth_in_Azure()
+    {
+        var configuration = Settings(("DevelopmentAuth:SigningKeyFile", "/nonexistent.pem"), ("AzureWebJobsStorage", Azurite),
+            ("Cosmos:Endpoint", "https://127.0.0.1:8081/"), ("WEBSITE_SITE_NAME", "electionfunctions-prod"));
+        var error = Assert.Throws<InvalidOperationException>(() => new Microsoft.Extensions.DependencyInjection.ServiceCollection().AddPartnerAuthentication(configuration));
+        Assert.Contains(DevelopmentAuthGuard.OverrideSetting, error.Message);
+    }
+}
