@@ -35,9 +35,24 @@ param reportsMaxThroughput int = 60000
 @allowed(['Standard', 'Premium'])
 param serviceBusSku string = 'Standard'
 
+@description('Public network access to Storage, Cosmos DB and Service Bus. Disabled needs privateEndpoints (docs/deploy.md).')
+@allowed(['Enabled', 'Disabled'])
+param publicNetworkAccess string = 'Enabled'
+
+@description('Private endpoints for Storage (blob, queue), Cosmos DB and Service Bus, and the Function App in a virtual network. Service Bus is then Premium.')
+param privateEndpoints bool = false
+
+@description('Address space of the virtual network created when privateEndpoints is true (two /24 subnets are taken from it).')
+param vnetAddressPrefix string = '10.40.0.0/16'
+
+@description('Lock the submissions container\'s retention policy: irreversible; docs/deploy.md says when.')
+param lockSubmissionsImmutability bool = false
+
 var token = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
 var tags = { 'azd-env-name': environmentName, workload: 'electionfunctions' }
 var agencies = ['odni', 'dhs', 'doj', 'treasury']
+// Private endpoints and network rules on Service Bus need the Premium tier.
+var serviceBusTier = privateEndpoints || publicNetworkAccess == 'Disabled' ? 'Premium' : serviceBusSku
 
 module identity 'modules/identity.bicep' = {
   name: 'identity'
@@ -51,17 +66,35 @@ module monitoring 'modules/monitoring.bicep' = {
 
 module storage 'modules/storage.bicep' = {
   name: 'storage'
-  params: { location: location, tags: tags, name: 'stef${token}', agencies: agencies }
+  params: { location: location, tags: tags, name: 'stef${token}', agencies: agencies, publicNetworkAccess: publicNetworkAccess }
 }
 
 module serviceBus 'modules/servicebus.bicep' = {
   name: 'servicebus'
-  params: { location: location, tags: tags, name: 'sb-ef-${token}', agencies: agencies, sku: serviceBusSku }
+  params: { location: location, tags: tags, name: 'sb-ef-${token}', agencies: agencies, sku: serviceBusTier, publicNetworkAccess: publicNetworkAccess }
 }
 
 module cosmos 'modules/cosmos.bicep' = {
   name: 'cosmos'
-  params: { location: location, tags: tags, name: 'cosmos-ef-${token}', reportsMaxThroughput: reportsMaxThroughput }
+  params: { location: location, tags: tags, name: 'cosmos-ef-${token}', reportsMaxThroughput: reportsMaxThroughput, publicNetworkAccess: publicNetworkAccess }
+}
+
+module network 'modules/network.bicep' = if (privateEndpoints) {
+  name: 'network'
+  params: {
+    location: location
+    tags: tags
+    name: 'vnet-ef-${token}'
+    addressPrefix: vnetAddressPrefix
+    storageAccountName: storage.outputs.name
+    cosmosAccountName: cosmos.outputs.name
+    serviceBusName: serviceBus.outputs.name
+  }
+}
+
+module immutabilityLock 'modules/immutability-lock.bicep' = if (lockSubmissionsImmutability) {
+  name: 'immutability-lock'
+  params: { location: location, tags: tags, name: 'id-ef-lock-${token}', storageAccountName: storage.outputs.name }
 }
 
 module rbac 'modules/rbac.bicep' = {
@@ -71,6 +104,7 @@ module rbac 'modules/rbac.bicep' = {
     storageAccountName: storage.outputs.name
     serviceBusName: serviceBus.outputs.name
     cosmosAccountName: cosmos.outputs.name
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
     agencyPrincipals: { odni: odniPrincipalId, dhs: dhsPrincipalId, doj: dojPrincipalId, treasury: treasuryPrincipalId }
   }
 }
@@ -94,6 +128,19 @@ module functionApp 'modules/functionapp.bicep' = {
     entraClientId: entraClientId
     partners: partners
     maximumInstanceCount: maximumInstanceCount
+    virtualNetworkSubnetId: privateEndpoints ? network!.outputs.appSubnetId : ''
+  }
+}
+
+module diagnostics 'modules/diagnostics.bicep' = {
+  name: 'diagnostics'
+  params: {
+    logAnalyticsName: monitoring.outputs.logAnalyticsName
+    storageAccountName: storage.outputs.name
+    cosmosAccountName: cosmos.outputs.name
+    serviceBusName: serviceBus.outputs.name
+    serviceBusSku: serviceBusTier
+    functionAppName: functionApp.outputs.name
   }
 }
 

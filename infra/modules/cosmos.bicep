@@ -2,6 +2,9 @@
 param location string
 param tags object
 param name string
+@description('Enabled, or Disabled to allow private endpoints only.')
+@allowed(['Enabled', 'Disabled'])
+param publicNetworkAccess string = 'Enabled'
 @description('Autoscale maximum RU/s of the reports container: 60,000 for election night (docs/capacity.md); it idles at a tenth of it.')
 param reportsMaxThroughput int = 60000
 
@@ -15,6 +18,7 @@ resource account 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {
     consistencyPolicy: { defaultConsistencyLevel: 'Session' }
     locations: [{ locationName: location, failoverPriority: 0, isZoneRedundant: false }]
     disableLocalAuth: true
+    publicNetworkAccess: publicNetworkAccess
     minimalTlsVersion: 'Tls12'
     backupPolicy: { type: 'Continuous', continuousModeProperties: { tier: 'Continuous30Days' } }
   }

@@ -19,6 +19,11 @@ param maximumInstanceCount int = 100
 param instanceMemoryMB int = 2048
 @description('Partner registry: client id -> { displayName, kind, state }.')
 param partners object = {}
+@description('Subnet (delegated to Microsoft.App/environments) the app joins to reach private endpoints; empty: none.')
+param virtualNetworkSubnetId string = ''
+@description('Requests per second and burst per partner (RateLimit section; per instance, README "Rate limits").')
+param rateLimitPerSecond int = 100
+param rateLimitBurst int = 500
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
@@ -47,6 +52,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    virtualNetworkSubnetId: empty(virtualNetworkSubnetId) ? null : virtualNetworkSubnetId
     functionAppConfig: {
       deployment: {
         storage: {
@@ -82,6 +88,9 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'ServiceBusConnection__fullyQualifiedNamespace', value: serviceBusNamespace }
         { name: 'ServiceBusConnection__clientId', value: identityClientId }
         { name: 'Intake__MaxBodyBytes', value: '1048576' }
+        { name: 'Intake__MaxDocumentBytes', value: '1600000' }
+        { name: 'RateLimit__RequestsPerSecond', value: string(rateLimitPerSecond) }
+        { name: 'RateLimit__Burst', value: string(rateLimitBurst) }
         { name: 'AzureAd__Instance', value: entraInstance }
         { name: 'AzureAd__TenantId', value: entraTenantId }
         { name: 'AzureAd__ClientId', value: entraClientId }

@@ -28,4 +28,5 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' = {
 }
 
 output applicationInsightsName string = applicationInsights.name
+output logAnalyticsName string = logAnalytics.name
 output connectionString string = applicationInsights.properties.ConnectionString

@@ -4,6 +4,7 @@ param appPrincipalId string
 param storageAccountName string
 param serviceBusName string
 param cosmosAccountName string
+param applicationInsightsName string
 @description('Agency -> Entra ID object id of the principal that reads its queue (empty: none yet).')
 param agencyPrincipals object
 
@@ -14,6 +15,7 @@ var roles = {
   serviceBusDataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
   serviceBusDataReceiver: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0'
   cosmosDataContributor: '00000000-0000-0000-0000-000000000002'
+  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
 }
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
@@ -68,6 +70,21 @@ resource appCosmos 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@202
     principalId: appPrincipalId
     roleDefinitionId: '${cosmos.id}/sqlRoleDefinitions/${roles.cosmosDataContributor}'
     scope: cosmos.id
+  }
+}
+
+resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: applicationInsightsName
+}
+
+// Application Insights has local authentication off: telemetry is accepted only from an identity with this role.
+resource appTelemetry 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: applicationInsights
+  name: guid(applicationInsights.id, appPrincipalId, roles.monitoringMetricsPublisher)
+  properties: {
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
   }
 }
 

@@ -3,6 +3,9 @@
 param location string
 param tags object
 param name string
+@description('Enabled, or Disabled to allow private endpoints only.')
+@allowed(['Enabled', 'Disabled'])
+param publicNetworkAccess string = 'Enabled'
 param agencies array
 @description('Standard most of the year; Premium with 2 messaging units for election night (docs/capacity.md).')
 @allowed(['Standard', 'Premium'])
@@ -18,6 +21,7 @@ resource namespace 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
   properties: {
     disableLocalAuth: true
     minimumTlsVersion: '1.2'
+    publicNetworkAccess: publicNetworkAccess
   }
 }
 

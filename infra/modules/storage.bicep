@@ -3,6 +3,9 @@
 param location string
 param tags object
 param name string
+@description('Enabled, or Disabled to allow private endpoints only.')
+@allowed(['Enabled', 'Disabled'])
+param publicNetworkAccess string = 'Enabled'
 @description('Days a raw submission stays immutable (time-based retention, version level).')
 param submissionRetentionDays int = 2557
 param agencies array
@@ -22,6 +25,8 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     defaultToOAuthAuthentication: true
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
+    publicNetworkAccess: publicNetworkAccess
+    networkAcls: { defaultAction: publicNetworkAccess == 'Disabled' ? 'Deny' : 'Allow', bypass: 'None' }
   }
 }
 

@@ -130,6 +130,10 @@ public sealed class HostileInputTests(HttpOnlyStack stack) : IClassFixture<HttpO
             return request;
         }),
 
+        // Stored, 150,000 emoji take 12 bytes each (\\uD83D\\uDE00): over the stored document's limit though the body is 600 KB.
+        ["size: stored document over the item limit"] = Bytes(Encoding.UTF8.GetBytes(Valid.Replace("Scanning from an IRGC-linked range.",
+            string.Concat(Enumerable.Repeat("\U0001F5F3", 150_000)))), 413, "document-too-large"),
+
         // Malformed JSON
         ["json: empty body"] = Bytes([]),
         ["json: truncated"] = Bytes("{\"schemaVersion\":"u8.ToArray()),
@@ -183,6 +187,13 @@ public sealed class HostileInputTests(HttpOnlyStack stack) : IClassFixture<HttpO
         ["field: actor null"] = Body(With("namedActors", "[null]")),
         ["field: indicator type ssn"] = Body(With("indicators", "[{\"type\":\"ssn\",\"value\":\"123-45-6789\"}]")),
         ["field: indicator value empty"] = Body(With("indicators", "[{\"type\":\"ipv4\",\"value\":\"\"}]")),
+        ["field: indicator ipv4 999.1.1.1"] = Body(With("indicators", "[{\"type\":\"ipv4\",\"value\":\"999.1.1.1\"}]")),
+        ["field: indicator ipv4 with leading zeros"] = Body(With("indicators", "[{\"type\":\"ipv4\",\"value\":\"010.0.0.1\"}]")),
+        ["field: indicator ipv6 not an address"] = Body(With("indicators", "[{\"type\":\"ipv6\",\"value\":\"2001:db8::g\"}]")),
+        ["field: indicator domain with underscore"] = Body(With("indicators", "[{\"type\":\"domain\",\"value\":\"bad_label.example\"}]")),
+        ["field: indicator url relative"] = Body(With("indicators", "[{\"type\":\"url\",\"value\":\"results.example/login\"}]")),
+        ["field: indicator email without domain"] = Body(With("indicators", "[{\"type\":\"email\",\"value\":\"user@\"}]")),
+        ["field: indicator sha256 too short"] = Body(With("indicators", "[{\"type\":\"sha256\",\"value\":\"9f86d081\"}]")),
         ["field: 501 indicators"] = Body(With("indicators", JsonSerializer.Serialize(Enumerable.Range(0, 501).Select(i => new { type = "domain", value = $"d{i}.example" })))),
         ["field: state XX"] = Body(With("jurisdiction", "{\"state\":\"XX\"}")),
         ["field: county outside the state"] = Body(With("jurisdiction", "{\"state\":\"GA\",\"countyFips\":\"06037\"}")),
@@ -203,7 +214,8 @@ public sealed class HostileInputTests(HttpOnlyStack stack) : IClassFixture<HttpO
         ["stix: dangling reference"] = Stix(Bundle(b => b["objects"]![6]!["object_refs"]!.AsArray().Add("malware--00000000-0000-4000-8000-000000000002"))),
         ["stix: bad id"] = Stix(Bundle(b => b["objects"]![1]!["id"] = "location--nope")),
         ["stix: spec_version 2.0"] = Stix(Bundle(b => b["objects"]![3]!["spec_version"] = "2.0")),
-        ["stix: two TLP markings"] = Stix(Bundle(b => b["objects"]![6]!["object_marking_refs"]!.AsArray().Add("marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487"))),
+        ["stix: indicator with an address that is none"] = Stix(Bundle(b => b["objects"]!.AsArray().First(o => o!["type"]!.GetValue<string>() == "indicator")!["pattern"] = "[ipv4-addr:value = '999.1.1.1']")),
+        ["stix: indicator with a relative URL"] = Stix(Bundle(b => b["objects"]!.AsArray().First(o => o!["type"]!.GetValue<string>() == "indicator")!["pattern"] = "[url:value = '/login']")),
         ["stix: effect outside the vocabulary"] = Stix(Bundle(b => b["objects"]![6]!["x_electionfunctions_effects"] = new JsonArray("vibes")), "validation"),
         ["stix: future published"] = Stix(Bundle(b => b["objects"]![6]!["published"] = DateTimeOffset.UtcNow.AddDays(2).ToString("yyyy-MM-ddTHH:mm:ssZ")), "validation"),
     };
@@ -229,6 +241,7 @@ public sealed class HostileInputTests(HttpOnlyStack stack) : IClassFixture<HttpO
         Assert.Equal("urn:electionfunctions:problem:" + @case.Type, problem.GetProperty("type").GetString());
         Assert.Equal(@case.Status, problem.GetProperty("status").GetInt32());
         Assert.DoesNotContain("   at ", text); // no stack trace
+        Assert.True(text.Length < 64 * 1024, $"{text.Length} characters");
         if (@case.Status == 401) Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
         if (@case.Type == "validation") Assert.NotEmpty(problem.GetProperty("errors").EnumerateObject());
 

@@ -41,6 +41,9 @@ public abstract class StackFixture : IAsyncLifetime
     /// <summary>Registered partners: the one the tests act as, another for isolation, and one per fixture-specific use.</summary>
     public static readonly string[] Partners = [Partner, "other-partner", "hostile-partner"];
 
+    /// <summary>Registered with 1 request per second and a burst of 3.</summary>
+    public const string LimitedPartner = "limited-partner";
+
     protected virtual Dictionary<string, string?> Overrides => [];
     public SecurityKey Key { get; private set; } = null!;
 
@@ -57,6 +60,10 @@ public abstract class StackFixture : IAsyncLifetime
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var partner in Partners) Register(settings, partner);
+        // A partner with its own small request limit (the registry's override of RateLimit).
+        Register(settings, LimitedPartner);
+        settings[$"Partners:Registry:{LimitedPartner}:RequestsPerSecond"] = "1";
+        settings[$"Partners:Registry:{LimitedPartner}:Burst"] = "3";
         foreach (var (key, value) in Overrides) settings[key] = value;
         (_app, _emulators) = await LocalHostApp.BuildAsync([], settings, TestContext.Current.CancellationToken);
         await _app.StartAsync(TestContext.Current.CancellationToken);

@@ -65,6 +65,7 @@ public sealed partial class InfrastructureTests
             "AzureWebJobsStorage" or "ServiceBusConnection" => parts.Length == 1 || parts[1] is "blobServiceUri" or "queueServiceUri" or "fullyQualifiedNamespace" or "clientId" or "credential",
             "Cosmos" => parts[1] == "clientId" || typeof(CosmosOptions).GetProperty(parts[1]) is not null,
             "Intake" => typeof(IntakeOptions).GetProperty(parts[1]) is not null,
+            "RateLimit" => typeof(ElectionFunctions.Security.RateLimitOptions).GetProperty(parts[1]) is not null,
             "Routing" => typeof(RoutingOptions).GetProperty(parts[1]) is not null,
             "Partners" => parts.Length == 4 && parts[1] == "Registry" && typeof(Partner).GetProperty(parts[3]) is not null,
             "AzureAd" => parts[1] is "Instance" or "TenantId" or "ClientId",
@@ -101,6 +102,28 @@ public sealed partial class InfrastructureTests
         Assert.Equal(localFamilies.Order(StringComparer.Ordinal), azureFamilies.Order(StringComparer.Ordinal));
         Assert.DoesNotContain(azure, n => n.StartsWith("DevelopmentAuth", StringComparison.Ordinal));
         Assert.DoesNotContain(azure, n => n.Contains("Key", StringComparison.OrdinalIgnoreCase) || n.Contains("ConnectionString", StringComparison.Ordinal) && !n.StartsWith("APPLICATIONINSIGHTS", StringComparison.Ordinal));
+    }
+
+    /// <summary>Issue 14's infrastructure: telemetry accepted from the app's identity, private networking, the lock, audit logs.</summary>
+    [Fact]
+    public void The_template_grants_telemetry_offers_private_networking_a_lock_and_audit_logs()
+    {
+        var (exit, output) = Bicep("build", "main.bicep", "--stdout");
+        Assert.Equal(0, exit);
+        using var template = JsonDocument.Parse(output);
+        var parameters = template.RootElement.GetProperty("parameters");
+        Assert.Equal(["Enabled", "Disabled"], parameters.GetProperty("publicNetworkAccess").GetProperty("allowedValues").EnumerateArray().Select(v => v.GetString()));
+        Assert.False(parameters.GetProperty("privateEndpoints").GetProperty("defaultValue").GetBoolean());
+        Assert.False(parameters.GetProperty("lockSubmissionsImmutability").GetProperty("defaultValue").GetBoolean());
+
+        // Monitoring Metrics Publisher, on Application Insights, for the app's identity.
+        Assert.Contains("3913510d-42f4-4e42-8a64-420c390055eb", output);
+        foreach (var type in new[] { "Microsoft.Network/privateEndpoints", "Microsoft.Network/privateDnsZones", "Microsoft.Resources/deploymentScripts", "Microsoft.Insights/diagnosticSettings" })
+            Assert.Contains($"\"type\": \"{type}\"", output);
+        foreach (var category in new[] { "StorageRead", "StorageWrite", "StorageDelete", "DataPlaneRequests", "RuntimeAuditLogs", "FunctionAppLogs" })
+            Assert.Contains(category, output);
+        foreach (var module in new[] { "storage.bicep", "cosmos.bicep", "servicebus.bicep" })
+            Assert.Contains("publicNetworkAccess: publicNetworkAccess", File.ReadAllText(Path.Combine(Infra, "modules", module)));
     }
 
     [GeneratedRegex(@"\{ name: '([^'$]+)', value:")]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Json.Schema;
 using Microsoft.AspNetCore.Http;
@@ -64,7 +65,7 @@ public sealed partial class ReportSchema
         var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         // Most bodies are valid: the compiled check answers those; the library lists the errors of the rest.
         if (_compiled is not null ? _compiled.IsValid(instance) : _schema.Evaluate(instance, Flag).IsValid) return errors;
-        var results = _schema.Evaluate(instance, Options);
+        var results = _schema.Evaluate(Bounded(instance), Options);
         if (results.IsValid) return errors;
 
         foreach (var detail in results.Details ?? [])
@@ -98,6 +99,42 @@ public sealed partial class ReportSchema
         // A failure with no located detail (should not happen) still must not pass.
         if (errors.Count == 0) Add(errors, "$", "Does not match the report schema.");
         return errors;
+    }
+
+    /// <summary>Items of an array the error listing looks at: twice the largest maxItems of the schema (500).</summary>
+    public const int ListedItems = 1000;
+
+    /// <summary>
+    /// The instance with every array cut at <see cref="ListedItems"/>: JsonSchema.Net lists every error, and 28,000 bad
+    /// indicators took ~2 s to list when an answer shows 100 (Problems.Cap). The cut array still breaks maxItems.
+    /// </summary>
+    private static JsonElement Bounded(JsonElement instance)
+    {
+        if (!HasLongArray(instance)) return instance;
+        var node = JsonNode.Parse(instance.GetRawText())!;
+        Cut(node);
+        return JsonSerializer.SerializeToElement(node);
+
+        static bool HasLongArray(JsonElement e) => e.ValueKind switch
+        {
+            JsonValueKind.Array => e.GetArrayLength() > ListedItems || e.EnumerateArray().Any(HasLongArray),
+            JsonValueKind.Object => e.EnumerateObject().Any(p => HasLongArray(p.Value)),
+            _ => false,
+        };
+
+        static void Cut(JsonNode? n)
+        {
+            switch (n)
+            {
+                case JsonArray a:
+                    while (a.Count > ListedItems) a.RemoveAt(a.Count - 1);
+                    foreach (var item in a) Cut(item);
+                    break;
+                case JsonObject o:
+                    foreach (var (_, value) in o) Cut(value);
+                    break;
+            }
+        }
     }
 
     private static void Add(Dictionary<string, List<string>> errors, string field, string message)
