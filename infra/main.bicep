@@ -35,7 +35,7 @@ param reportsMaxThroughput int = 60000
 @allowed(['Standard', 'Premium'])
 param serviceBusSku string = 'Standard'
 
-@description('Public network access to Storage, Cosmos DB and Service Bus. Disabled needs privateEndpoints (docs/deploy.md).')
+@description('Public network access to Storage, Cosmos DB and Service Bus. Disabled implies privateEndpoints (docs/deploy.md).')
 @allowed(['Enabled', 'Disabled'])
 param publicNetworkAccess string = 'Enabled'
 
@@ -45,14 +45,17 @@ param privateEndpoints bool = false
 @description('Address space of the virtual network created when privateEndpoints is true (two /24 subnets are taken from it).')
 param vnetAddressPrefix string = '10.40.0.0/16'
 
-@description('Lock the submissions container\'s retention policy: irreversible; docs/deploy.md says when.')
-param lockSubmissionsImmutability bool = false
+@description('The submissions container\'s retention policy: Unlocked (written on every deployment), Lock (write it, then lock it: irreversible) or Locked (already locked: left alone). docs/deploy.md says when to lock.')
+@allowed(['Unlocked', 'Lock', 'Locked'])
+param submissionsImmutability string = 'Unlocked'
 
 var token = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
 var tags = { 'azd-env-name': environmentName, workload: 'electionfunctions' }
 var agencies = ['odni', 'dhs', 'doj', 'treasury']
+// With public access closed the services are reachable only through private endpoints, so that implies them.
+var usePrivateEndpoints = privateEndpoints || publicNetworkAccess == 'Disabled'
 // Private endpoints and network rules on Service Bus need the Premium tier.
-var serviceBusTier = privateEndpoints || publicNetworkAccess == 'Disabled' ? 'Premium' : serviceBusSku
+var serviceBusTier = usePrivateEndpoints ? 'Premium' : serviceBusSku
 
 module identity 'modules/identity.bicep' = {
   name: 'identity'
@@ -66,7 +69,15 @@ module monitoring 'modules/monitoring.bicep' = {
 
 module storage 'modules/storage.bicep' = {
   name: 'storage'
-  params: { location: location, tags: tags, name: 'stef${token}', agencies: agencies, publicNetworkAccess: publicNetworkAccess }
+  params: {
+    location: location
+    tags: tags
+    name: 'stef${token}'
+    agencies: agencies
+    publicNetworkAccess: publicNetworkAccess
+    // A locked policy accepts no update: once locked, the template leaves it alone.
+    writeImmutabilityPolicy: submissionsImmutability != 'Locked'
+  }
 }
 
 module serviceBus 'modules/servicebus.bicep' = {
@@ -79,7 +90,7 @@ module cosmos 'modules/cosmos.bicep' = {
   params: { location: location, tags: tags, name: 'cosmos-ef-${token}', reportsMaxThroughput: reportsMaxThroughput, publicNetworkAccess: publicNetworkAccess }
 }
 
-module network 'modules/network.bicep' = if (privateEndpoints) {
+module network 'modules/network.bicep' = if (usePrivateEndpoints) {
   name: 'network'
   params: {
     location: location
@@ -92,7 +103,7 @@ module network 'modules/network.bicep' = if (privateEndpoints) {
   }
 }
 
-module immutabilityLock 'modules/immutability-lock.bicep' = if (lockSubmissionsImmutability) {
+module immutabilityLock 'modules/immutability-lock.bicep' = if (submissionsImmutability == 'Lock') {
   name: 'immutability-lock'
   params: { location: location, tags: tags, name: 'id-ef-lock-${token}', storageAccountName: storage.outputs.name }
 }
@@ -128,7 +139,7 @@ module functionApp 'modules/functionapp.bicep' = {
     entraClientId: entraClientId
     partners: partners
     maximumInstanceCount: maximumInstanceCount
-    virtualNetworkSubnetId: privateEndpoints ? network!.outputs.appSubnetId : ''
+    virtualNetworkSubnetId: usePrivateEndpoints ? network!.outputs.appSubnetId : ''
   }
 }
 

@@ -67,7 +67,10 @@ public static class ElectionFunctionsServices
         services.AddSingleton<Http.HealthHandler>();
         services.AddSingleton<StorageInitializer>();
 
-        services.AddOptions<PartnerOptions>().Bind(configuration.GetSection(PartnerOptions.Section)).ValidateOnStart();
+        services.AddOptions<PartnerOptions>().Bind(configuration.GetSection(PartnerOptions.Section))
+            .Validate(o => o.Registry.Values.All(p => p.RequestsPerSecond is null or >= 1 && p.Burst is null or >= 1),
+                "A partner's RequestsPerSecond and Burst, when set, are at least 1.")
+            .ValidateOnStart();
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<PartnerRateLimiter>();
         services.AddSingleton<ReportSchema>();

@@ -17,7 +17,7 @@ param entraClientId string
 param maximumInstanceCount int = 100
 @description('Memory per instance, in MB.')
 param instanceMemoryMB int = 2048
-@description('Partner registry: client id -> { displayName, kind, state }.')
+@description('Partner registry: client id -> { displayName, kind, state, requestsPerSecond?, burst? }.')
 param partners object = {}
 @description('Subnet (delegated to Microsoft.App/environments) the app joins to reach private endpoints; empty: none.')
 param virtualNetworkSubnetId string = ''
@@ -34,11 +34,16 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   properties: { reserved: true }
 }
 
-var partnerSettings = flatten(map(items(partners), p => [
+// A partner's own request limit (requestsPerSecond, burst) only when given: the app then uses RateLimit__*.
+var partnerSettings = flatten(map(items(partners), p => concat([
   { name: 'Partners__Registry__${p.key}__DisplayName', value: p.value.displayName }
   { name: 'Partners__Registry__${p.key}__Kind', value: p.value.kind }
   { name: 'Partners__Registry__${p.key}__State', value: p.value.?state ?? '' }
-]))
+], p.value.?requestsPerSecond == null ? [] : [
+  { name: 'Partners__Registry__${p.key}__RequestsPerSecond', value: string(p.value.requestsPerSecond) }
+], p.value.?burst == null ? [] : [
+  { name: 'Partners__Registry__${p.key}__Burst', value: string(p.value.burst) }
+])))
 
 resource app 'Microsoft.Web/sites@2024-04-01' = {
   name: appName

@@ -1,4 +1,4 @@
-// Locks the submissions container's time-based retention policy (parameter lockSubmissionsImmutability). A
+// Locks the submissions container's time-based retention policy (parameter submissionsImmutability=Lock). A
 // locked policy can only be extended, never shortened or removed, not even by the subscription's owner:
 // docs/deploy.md says when to lock. Azure offers locking only as an action (POST .../lock with the policy's
 // ETag), so a deployment script runs it, under an identity of its own that exists for this alone.
@@ -38,15 +38,20 @@ resource lock 'Microsoft.Resources/deploymentScripts@2023-08-01' = {
   properties: {
     azCliVersion: '2.61.0'
     retentionInterval: 'PT1H'
+    timeout: 'PT30M'
     cleanupPreference: 'OnSuccess'
     environmentVariables: [
       { name: 'ACCOUNT', value: storage.name }
       { name: 'GROUP', value: resourceGroup().name }
     ]
-    // Idempotent: a policy already locked is left as it is.
+    // Idempotent: a policy already locked is left as it is. The role assignment can take minutes to reach the
+    // storage resource provider, so the first reads are retried.
     scriptContent: '''
       set -e
-      state=$(az storage container immutability-policy show --account-name "$ACCOUNT" -g "$GROUP" -c submissions --query state -o tsv)
+      for attempt in $(seq 1 20); do
+        state=$(az storage container immutability-policy show --account-name "$ACCOUNT" -g "$GROUP" -c submissions --query state -o tsv) && break
+        sleep 30
+      done
       if [ "$state" != "Locked" ]; then
         etag=$(az storage container immutability-policy show --account-name "$ACCOUNT" -g "$GROUP" -c submissions --query etag -o tsv)
         az storage container immutability-policy lock --account-name "$ACCOUNT" -g "$GROUP" -c submissions --if-match "$etag"

@@ -9,6 +9,8 @@ param publicNetworkAccess string = 'Enabled'
 @description('Days a raw submission stays immutable (time-based retention, version level).')
 param submissionRetentionDays int = 2557
 param agencies array
+@description('Write the submissions retention policy; false once it is locked (a locked policy takes no update).')
+param writeImmutabilityPolicy bool = true
 
 var workQueues = ['reports-intake', 'reports-route', 'reports-intake-poison', 'reports-route-poison']
 
@@ -50,7 +52,7 @@ resource submissions 'Microsoft.Storage/storageAccounts/blobServices/containers@
   }
 }
 
-resource submissionsPolicy 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2023-05-01' = {
+resource submissionsPolicy 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2023-05-01' = if (writeImmutabilityPolicy) {
   parent: submissions
   name: 'default'
   properties: {

@@ -60,7 +60,7 @@ public sealed class FaultTests(FaultStack stack) : IClassFixture<FaultStack>
         await fault();
         await loading;
 
-        TestContext.Current.TestOutputHelper?.WriteLine($"{scenario}: {load.Accepted.Count} accepted, {load.Unavailable} answers 503, {load.ConnectionFailures} connection failures");
+        TestContext.Current.TestOutputHelper?.WriteLine($"{scenario}: {load.Accepted.Count} accepted, {load.Unavailable} answers 503, {load.Limited} answers 429, {load.ConnectionFailures} connection failures");
         Assert.True(load.Unexpected.IsEmpty, $"{load.Unexpected.Count} unexpected answers, e.g. {string.Join("\n", load.Unexpected.Take(3))}\n{stack.HostOutput()}");
         Assert.Equal(Reports, load.Accepted.Count);
 
@@ -145,7 +145,8 @@ public sealed class FaultTests(FaultStack stack) : IClassFixture<FaultStack>
     {
         public ConcurrentDictionary<int, string> Accepted { get; } = new();
         public ConcurrentBag<string> Unexpected { get; } = [];
-        private int _unavailable, _connectionFailures;
+        private int _unavailable, _connectionFailures, _limited;
+        public int Limited => _limited;
         public int Unavailable => _unavailable;
         public int ConnectionFailures => _connectionFailures;
 
@@ -188,6 +189,13 @@ public sealed class FaultTests(FaultStack stack) : IClassFixture<FaultStack>
                     if (response.StatusCode == HttpStatusCode.ServiceUnavailable && response.Headers.RetryAfter is not null)
                     {
                         Interlocked.Increment(ref _unavailable);
+                    }
+                    else if (response.StatusCode == HttpStatusCode.TooManyRequests && response.Headers.RetryAfter?.Delta is { } wait)
+                    {
+                        // Retries piling up during an outage can meet the partner's request limit: a partner waits as told.
+                        Interlocked.Increment(ref _limited);
+                        await Task.Delay(wait, Cancel);
+                        continue;
                     }
                     else
                     {

@@ -241,7 +241,7 @@ public sealed class HostileInputTests(HttpOnlyStack stack) : IClassFixture<HttpO
         Assert.Equal("urn:electionfunctions:problem:" + @case.Type, problem.GetProperty("type").GetString());
         Assert.Equal(@case.Status, problem.GetProperty("status").GetInt32());
         Assert.DoesNotContain("   at ", text); // no stack trace
-        Assert.True(text.Length < 64 * 1024, $"{text.Length} characters");
+        Assert.True(Encoding.UTF8.GetByteCount(text) < 64 * 1024, $"{Encoding.UTF8.GetByteCount(text)} bytes");
         if (@case.Status == 401) Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
         if (@case.Type == "validation") Assert.NotEmpty(problem.GetProperty("errors").EnumerateObject());
 

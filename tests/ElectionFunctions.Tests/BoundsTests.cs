@@ -98,4 +98,61 @@ public sealed class BoundsTests(ITestOutputHelper output)
         var error = Assert.Throws<InvalidOperationException>(() => new Microsoft.Extensions.DependencyInjection.ServiceCollection().AddPartnerAuthentication(configuration));
         Assert.Contains(DevelopmentAuthGuard.OverrideSetting, error.Message);
     }
+
+    public static TheoryData<Exception, bool> Failures => new()
+    {
+        { new Microsoft.Azure.Cosmos.CosmosException("down", System.Net.HttpStatusCode.ServiceUnavailable, 0, "", 0), true },
+        { new Microsoft.Azure.Cosmos.CosmosException("slow", System.Net.HttpStatusCode.RequestTimeout, 0, "", 0), true },
+        { new Microsoft.Azure.Cosmos.CosmosException("throttled", (System.Net.HttpStatusCode)429, 0, "", 0), true },
+        { new Microsoft.Azure.Cosmos.CosmosException("no role", System.Net.HttpStatusCode.Forbidden, 0, "", 0), false },
+        { new Microsoft.Azure.Cosmos.CosmosException("too large", System.Net.HttpStatusCode.RequestEntityTooLarge, 0, "", 0), false },
+        { new Azure.RequestFailedException(503, "down"), true },
+        { new Azure.RequestFailedException(0, "no answer"), true },
+        { new Azure.RequestFailedException(403, "firewall"), false },
+        { new HttpRequestException("refused"), true },
+        { new TaskCanceledException("timeout"), true },
+        { new AggregateException(new Azure.RequestFailedException(500, "a"), new HttpRequestException("b")), true },
+        { new AggregateException(new Azure.RequestFailedException(500, "a"), new Azure.RequestFailedException(403, "b")), false },
+        { new InvalidOperationException("bug"), false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Failures))]
+    public void Outages_are_503_and_our_own_faults_500(Exception error, bool transient) =>
+        Assert.Equal(transient, ExceptionProblems.IsTransient(error));
+
+    [Fact]
+    public void Indicators_kept_twice_by_an_older_document_are_listed_once()
+    {
+        var report = Reports.Native() with { Indicators = [new Indicator("ipv4", "203.0.113.9")] };
+        var document = new ReportDocument
+        {
+            Id = "0123456789abcdef0123456789abcdef", PartnerId = "p", Status = ReportStatus.Routed, ReceivedAt = DateTimeOffset.UnixEpoch,
+            Sha256 = "", BlobPath = "", ContentType = "application/json", Tlp = "AMBER", Report = report,
+            Classification = new ClassificationResult([], "low", false, [], [], DateTimeOffset.UnixEpoch, "", [new Indicator("ipv4", "203.0.113.9"), new Indicator("domain", "bad.example")]),
+        };
+        Assert.Equal([new Indicator("ipv4", "203.0.113.9"), new Indicator("domain", "bad.example")], ReportIndicators.All(document));
+    }
+
+    [Fact]
+    public void A_partner_limit_below_one_stops_the_app_at_start()
+    {
+        var configuration = Settings(("Partners:Registry:p:DisplayName", "p"), ("Partners:Registry:p:Kind", "isac"), ("Partners:Registry:p:Burst", "0"));
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        services.AddElectionFunctions(configuration);
+        using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
+        var options = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Microsoft.Extensions.Options.IOptions<PartnerOptions>>(provider);
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => _ = options.Value);
+        Assert.Contains("at least 1", error.Message);
+    }
+
+    [Fact]
+    public void A_STIX_value_of_the_wrong_kind_is_no_exception()
+    {
+        var bundle = System.Text.Json.Nodes.JsonNode.Parse(TestPaths.Sample("incident.stix.json"))!;
+        bundle["objects"]![6]!["external_references"] = System.Text.Json.Nodes.JsonNode.Parse("""["GA-SOS-2026-0193", 7, null]""");
+        using var document = JsonDocument.Parse(bundle.ToJsonString());
+        var mapped = new StixBundleMapper().Map(document.RootElement);
+        Assert.Equal("report--6b7c8d9e-0f1a-4b2c-9d3e-5f6a7b8c9da4", mapped.Report!.PartnerReference);
+    }
 }

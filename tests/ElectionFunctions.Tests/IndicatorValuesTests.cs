@@ -32,6 +32,13 @@ public sealed class IndicatorValuesTests
     [InlineData("email", "svc-alerts(at)gov-notify(dot)net", "svc-alerts@gov-notify.net")]
     [InlineData("sha256", "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")]
     [InlineData("social-account", "@ElectionTruth2026", "@ElectionTruth2026")]
+    [InlineData("social-account", "@hxxpster[.]bot", "@hxxpster[.]bot")]
+    [InlineData("domain", "WAHL-BÜRGERBÜRO.example", "xn--wahl-brgerbro-1obf.example")]
+    [InlineData("url", "hxxps://kit[.]example/hxxp-kit/../admin(dot)php?a=[.]", "https://kit.example/hxxp-kit/../admin(dot)php?a=[.]")]
+    [InlineData("url", "https://kit.example/a%2Fb\\c", "https://kit.example/a%2Fb\\c")]
+    [InlineData("url", "https://User:Pass@KIT.example:8443", "https://User:Pass@kit.example:8443")]
+    [InlineData("url", "http://[2001:DB8::1]:80/x", "http://[2001:db8::1]/x")]
+    [InlineData("url", "hxxp[:]//203.0.113[.]47/login", "http://203.0.113.47/login")]
     public void A_value_is_written_one_way(string type, string raw, string canonical) =>
         Assert.Equal((canonical, null), IndicatorValues.Normalise(type, raw));
 
@@ -69,6 +76,12 @@ public sealed class IndicatorValuesTests
     [InlineData("sha256", "zz86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")]
     [InlineData("social-account", "two words")]
     [InlineData("ipv4", "1.2.3.4\u0000")]
+    [InlineData("domain", "pay\u200bpal.example")]
+    [InlineData("url", "http://0x7f.1/")]
+    [InlineData("url", "http://2130706433/")]
+    [InlineData("url", "http://010.1.1.1/")]
+    [InlineData("url", "https://kit.example:99999/")]
+    [InlineData("url", "https://kit example/")]
     public void An_invalid_value_is_refused_with_a_reason(string type, string raw)
     {
         var (value, error) = IndicatorValues.Normalise(type, raw);

@@ -114,7 +114,8 @@ public sealed partial class InfrastructureTests
         var parameters = template.RootElement.GetProperty("parameters");
         Assert.Equal(["Enabled", "Disabled"], parameters.GetProperty("publicNetworkAccess").GetProperty("allowedValues").EnumerateArray().Select(v => v.GetString()));
         Assert.False(parameters.GetProperty("privateEndpoints").GetProperty("defaultValue").GetBoolean());
-        Assert.False(parameters.GetProperty("lockSubmissionsImmutability").GetProperty("defaultValue").GetBoolean());
+        Assert.Equal("Unlocked", parameters.GetProperty("submissionsImmutability").GetProperty("defaultValue").GetString());
+        Assert.Equal(["Unlocked", "Lock", "Locked"], parameters.GetProperty("submissionsImmutability").GetProperty("allowedValues").EnumerateArray().Select(v => v.GetString()));
 
         // Monitoring Metrics Publisher, on Application Insights, for the app's identity.
         Assert.Contains("3913510d-42f4-4e42-8a64-420c390055eb", output);

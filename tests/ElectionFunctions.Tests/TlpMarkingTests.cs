@@ -180,4 +180,58 @@ public sealed class TlpMarkingTests
         Assert.Equal("AMBER", ContractTests.Validator.Validate(defaulted.RootElement).Tlp!.Tlp);
         Assert.StartsWith("default", ContractTests.Validator.Validate(defaulted.RootElement).Tlp!.Source);
     }
+
+    [Theory]
+    [InlineData("\"marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1\"", "object_marking_refs")]
+    [InlineData("{\"ref\":\"marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1\"}", "object_marking_refs")]
+    [InlineData("[\"marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1\"]", "granular_markings")]
+    [InlineData("[{\"marking_ref\":42,\"selectors\":[\"name\"]}]", "granular_markings")]
+    [InlineData("[{\"selectors\":[\"name\"]}]", "granular_markings")]
+    public void A_marking_property_of_the_wrong_shape_is_read_as_RED(string json, string property)
+    {
+        var mapped = Map(Incident(o => Object(o, "indicator")[property] = JsonNode.Parse(json)));
+        Assert.Equal("RED", mapped.Report!.Tlp);
+        Assert.Contains(mapped.Tlp!.Reasons, r => r.Rule == TlpMarkings.UnrecognisedRule);
+    }
+
+    [Fact]
+    public void A_marking_on_a_marking_definition_counts()
+    {
+        var mapped = Map(TestPaths.Sample("opencti-export.stix.json").Replace(
+            "\"name\": \"TLP:CLEAR\",", $"\"name\": \"TLP:CLEAR\", \"object_marking_refs\": [\"{Red1}\"],"));
+        Assert.Equal("RED", mapped.Report!.Tlp);
+        Assert.Contains("of marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9", mapped.Tlp!.Source);
+    }
+
+    [Fact]
+    public void A_known_id_whose_definition_in_the_bundle_says_stricter_is_read_as_the_stricter()
+    {
+        // The CLEAR (TLP 1.0 WHITE) id, defined in the bundle as TLP:RED: someone's mistake either way, so the stricter.
+        var mapped = Map(Incident(o =>
+        {
+            o.Add(JsonNode.Parse("""{"type":"marking-definition","spec_version":"2.1","id":"marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9","created":"2017-01-20T00:00:00.000Z","definition_type":"tlp","name":"TLP:RED","definition":{"tlp":"red"}}"""));
+            Object(o, "report")["object_marking_refs"] = new JsonArray("marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9");
+        }));
+        Assert.Equal("RED", mapped.Report!.Tlp);
+        Assert.Contains("says RED", Assert.Single(mapped.Tlp!.Reasons).Evidence);
+    }
+
+    [Fact]
+    public void A_PAP_definition_that_also_carries_TLP_content_is_not_taken_for_PAP()
+    {
+        var bundle = JsonNode.Parse(TestPaths.Sample("opencti-export.stix.json"))!;
+        var pap = bundle["objects"]!.AsArray().First(o => o!["definition_type"]?.GetValue<string>() == "PAP")!;
+        pap["definition"]!["tlp"] = "white";
+        Assert.Equal("RED", Map(bundle.ToJsonString()).Report!.Tlp);
+    }
+
+    [Fact]
+    public void Reasons_for_unrecognised_markings_are_capped_with_a_count()
+    {
+        var refs = new JsonArray([.. Enumerable.Range(0, 50).Select(i => (JsonNode)$"marking-definition--00000000-0000-4000-8000-{i:D12}")]);
+        var mapped = Map(Incident(o => Object(o, "report")["object_marking_refs"] = refs));
+        Assert.Equal("RED", mapped.Report!.Tlp);
+        Assert.Equal(TlpMarkings.MaxReasons + 1, mapped.Tlp!.Reasons.Count);
+        Assert.StartsWith("40 more", mapped.Tlp.Reasons[^1].Evidence);
+    }
 }

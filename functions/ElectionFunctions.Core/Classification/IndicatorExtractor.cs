@@ -119,7 +119,8 @@ public static partial class IndicatorExtractor
         // Brackets are what most defanged forms need; without them (most tokens) their searches are skipped.
         var bracketed = token.ContainsAny("[({");
         if ((token[0] | 0x20) == 'h' && (token.StartsWith("http", StringComparison.OrdinalIgnoreCase) || token.StartsWith("hxxp", StringComparison.OrdinalIgnoreCase)))
-            return Url().IsMatch(token) ? (0, "url", Refang(token.ToString()).TrimEnd('.', ',', ')', ';')) : null;
+            // Refanged by IndicatorValues in its scheme and host only: a path is evidence, "hxxp" in it stays.
+            return Url().IsMatch(token) ? (0, "url", token.ToString().TrimEnd('.', ',', ')', ';')) : null;
         if (token.Contains('@') || (bracketed && (token.Contains("[at]", StringComparison.OrdinalIgnoreCase) || token.Contains("(at)", StringComparison.OrdinalIgnoreCase))))
             return Email().IsMatch(token) ? (1, "email", Refang(token.ToString())) : null;
         if (token.Length == 64 && Sha256().IsMatch(token))

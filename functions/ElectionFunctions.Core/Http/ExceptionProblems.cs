@@ -14,11 +14,20 @@ public static partial class ExceptionProblems
 {
     public const int RetryAfterSeconds = 5;
 
-    /// <summary>Failures of the storage services (not of the request): the caller should retry.</summary>
-    public static bool IsTransient(Exception e) => e is RequestFailedException or CosmosException or HttpRequestException or TimeoutException
-        or OperationCanceledException
+    /// <summary>
+    /// Failures of the storage services that retrying can cure: outages, timeouts, throttling (the SDKs' own retries
+    /// spent). A 4xx other than 408 and 429 (a missing role after a network change, a firewall, a request the service
+    /// refuses) is our fault and stays a logged 500: as a 503 it would look like an outage and be retried for ever.
+    /// </summary>
+    public static bool IsTransient(Exception e) => e switch
+    {
+        CosmosException c => (int)c.StatusCode is >= 500 or 408 or 429 or 449 or 0,
+        RequestFailedException r => r.Status is >= 500 or 408 or 429 or 0,
+        HttpRequestException or TimeoutException or OperationCanceledException => true,
         // Azure.Core's retry policy gives up with every try's exception in one AggregateException.
-        || (e is AggregateException all && all.InnerExceptions.All(IsTransient));
+        AggregateException all => all.InnerExceptions.All(IsTransient),
+        _ => false,
+    };
 
     /// <summary>
     /// Writes the answer for <paramref name="error"/>; false when nothing can be written (the response has started,

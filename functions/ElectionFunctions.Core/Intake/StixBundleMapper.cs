@@ -7,7 +7,8 @@ namespace ElectionFunctions.Intake;
 /// <summary>
 /// Maps a STIX 2.1 bundle holding one <c>report</c> to the native model (docs/stix-mapping.md). The bundle
 /// itself is kept as the raw evidence; what cannot be used is answered 422 naming the object and why.
-/// The structural rules the OASIS schemas cannot express (modified ≥ created, references) are checked here.
+/// The service does not load the OASIS schemas (the tests do); what it needs of the structure, and the rules
+/// those schemas cannot express (modified ≥ created, references), is checked here.
 /// </summary>
 public sealed partial class StixBundleMapper
 {
@@ -186,11 +187,12 @@ public sealed partial class StixBundleMapper
         }, source, []) { Tlp = tlp };
     }
 
+    // Any element may be of the wrong kind (an external reference that is a string): never an exception, so never a 500.
     private static string? Text(JsonElement o, string name) =>
-        o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        o.ValueKind == JsonValueKind.Object && o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     private static List<string> Strings(JsonElement o, string name) =>
-        o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array
+        o.ValueKind == JsonValueKind.Object && o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array
             ? [.. v.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!)]
             : [];
 

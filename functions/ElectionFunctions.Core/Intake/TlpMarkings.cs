@@ -7,9 +7,9 @@ public sealed record TlpReading(string Tlp, string Source, IReadOnlyList<Reason>
 
 /// <summary>
 /// TLP from STIX markings, read by marking-definition id and failing closed (docs/stix-mapping.md). Every
-/// marking in the bundle counts, on any object and in granular markings, because the whole bundle is kept
-/// and forwarded (agencies can fetch the raw evidence): the report takes the strictest. A marking the
-/// service does not recognise is read as RED and said in the reasons.
+/// marking in the bundle counts, on every object (marking definitions included) and in granular markings,
+/// because the whole bundle is kept and forwarded (agencies can fetch the raw evidence): the report takes
+/// the strictest. A marking the service does not recognise is read as RED and said in the reasons.
 /// </summary>
 public static class TlpMarkings
 {
@@ -43,7 +43,12 @@ public static class TlpMarkings
 
     public const string UnrecognisedRule = "tlp.unrecognised-marking";
 
+    /// <summary>Reasons kept for unrecognised markings; past it one more reason gives the count (the GET answer stays small).</summary>
+    public const int MaxReasons = 10;
+
     public static int Rank(string tlp) => Array.IndexOf(Levels, tlp) is var i and >= 0 ? i : Levels.Length - 1;
+
+    private static string Stricter(string a, string b) => Rank(a) >= Rank(b) ? a : b;
 
     /// <summary>A native body's field (or the default when it has none).</summary>
     public static TlpReading Native(string? tlp) => tlp is null
@@ -59,54 +64,101 @@ public static class TlpMarkings
         var unrecognised = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (id, o) in objects)
         {
-            if (id.StartsWith("marking-definition--", StringComparison.Ordinal)) continue;
+            // Marking definitions too: they are kept and forwarded with the rest of the bundle.
             foreach (var (markingRef, how) in References(o))
             {
-                var level = Resolve(markingRef, objects, out var scheme);
+                var (level, scheme, why) = Resolve(markingRef, objects);
                 if (level is null) continue; // a PAP marking: not a sharing restriction
-                if (scheme is null && unrecognised.Add(markingRef))
-                    reasons.Add(new(UnrecognisedRule, $"{Shown(markingRef)} ({how} of {id}) is not a known TLP marking; read as RED"));
+                if (why is not null && unrecognised.Add(markingRef))
+                {
+                    if (unrecognised.Count <= MaxReasons) reasons.Add(new(UnrecognisedRule, $"{Shown(markingRef)} ({how} of {id}) {why}; read as {level}"));
+                }
                 if (tlp is not null && Rank(level) <= Rank(tlp)) continue;
                 tlp = level;
-                source = $"{Shown(markingRef)} ({scheme ?? "unrecognised"}) in {how} of {id}";
+                source = $"{Shown(markingRef)} ({scheme}) in {how} of {id}";
             }
         }
+        if (unrecognised.Count > MaxReasons)
+            reasons.Add(new(UnrecognisedRule, $"{unrecognised.Count - MaxReasons} more markings not recognised; read as RED"));
         return tlp is null
             ? new(Vocabulary.DefaultTlp, "default (no marking in the bundle): " + Vocabulary.DefaultTlp, reasons)
             : new(tlp, source, reasons);
     }
 
-    /// <summary>The level a reference means, with its scheme; RED and no scheme when unknown; null for PAP.</summary>
-    private static string? Resolve(string markingRef, IReadOnlyDictionary<string, JsonElement> objects, out string? scheme)
+    /// <summary>
+    /// The level a reference means, its scheme, and why it was not simply recognised (null when it was): RED for anything
+    /// unknown; null level for a PAP marking. A known id whose definition in the bundle claims a stricter level takes that one.
+    /// </summary>
+    private static (string? Level, string Scheme, string? Why) Resolve(string markingRef, IReadOnlyDictionary<string, JsonElement> objects)
     {
+        objects.TryGetValue(markingRef, out var definition);
+        var claimed = definition.ValueKind == JsonValueKind.Object ? Claimed(definition) : null;
         if (Known.TryGetValue(markingRef, out var known))
         {
-            scheme = known.Scheme;
-            return known.Tlp;
+            return claimed is not null && Rank(claimed) > Rank(known.Tlp)
+                ? (claimed, known.Scheme, $"is {known.Tlp} by its id but its definition in the bundle says {claimed}")
+                : (known.Tlp, known.Scheme, null);
         }
-        scheme = null;
-        // OpenCTI exports PAP (Permissible Actions Protocol) as marking definitions with their own ids: they say what
-        // a recipient may do with the content, not who may see it, so they set no TLP. Recognised by content, as PAP has no fixed ids.
-        if (objects.TryGetValue(markingRef, out var definition) && Text(definition, "definition_type") is { } type
-            && type.Equals("PAP", StringComparison.OrdinalIgnoreCase)
-            && Text(definition, "name") is { } name && name.ToUpperInvariant() is "PAP:CLEAR" or "PAP:WHITE" or "PAP:GREEN" or "PAP:AMBER" or "PAP:RED")
-            return null;
-        return "RED";
+        // OpenCTI exports PAP (Permissible Actions Protocol) as marking definitions with their own ids: they say what a
+        // recipient may do with the content, not who may see it, so they set no TLP. Recognised by content (PAP has no
+        // fixed ids), and only when that content is nothing but PAP.
+        if (definition.ValueKind == JsonValueKind.Object && IsPap(definition)) return (null, "PAP", null);
+        return ("RED", "unrecognised", definition.ValueKind == JsonValueKind.Object
+            ? "is not a known TLP marking" : "is neither in the bundle nor a known TLP marking");
     }
 
-    /// <summary>Every marking reference on an object: <c>object_marking_refs</c> and each granular marking's <c>marking_ref</c>.</summary>
+    private static readonly string[] PapLevels = ["PAP:CLEAR", "PAP:WHITE", "PAP:GREEN", "PAP:AMBER", "PAP:RED"];
+
+    private static bool IsPap(JsonElement definition) =>
+        Text(definition, "definition_type") is { } type && type.Equals("PAP", StringComparison.OrdinalIgnoreCase)
+        && Text(definition, "name") is { } name && PapLevels.Contains(name.ToUpperInvariant())
+        && !definition.TryGetProperty("extensions", out _)
+        && (!definition.TryGetProperty("definition", out var body) || (body.ValueKind == JsonValueKind.Object
+            && body.EnumerateObject().All(p => p.Name.Equals("PAP", StringComparison.OrdinalIgnoreCase) && p.Value.ValueKind == JsonValueKind.String
+                && PapLevels.Contains(p.Value.GetString()!.ToUpperInvariant()))));
+
+    /// <summary>The TLP level a definition's content names (TLP 1.0 "definition": {"tlp": "red"}, or a name "TLP:RED"), if any.</summary>
+    private static string? Claimed(JsonElement definition)
+    {
+        var text = definition.TryGetProperty("definition", out var body) && body.ValueKind == JsonValueKind.Object
+            && body.EnumerateObject().FirstOrDefault(p => p.Name.Equals("tlp", StringComparison.OrdinalIgnoreCase)) is { Value.ValueKind: JsonValueKind.String } tlp
+            ? tlp.Value.GetString()
+            : Text(definition, "name");
+        if (text is null) return null;
+        var level = text.ToUpperInvariant().Replace("TLP:", "", StringComparison.Ordinal).Trim();
+        return level == "WHITE" ? "CLEAR" : Array.IndexOf(Levels, level) >= 0 ? level : null;
+    }
+
+    /// <summary>
+    /// Every marking reference on an object: <c>object_marking_refs</c> and each granular marking's <c>marking_ref</c>.
+    /// A marking property of the wrong shape (a string for the list, an entry that is not an object or names its marking
+    /// with no string) is itself a reference nobody can read, so it counts as one (read as RED).
+    /// </summary>
     private static IEnumerable<(string Ref, string How)> References(JsonElement o)
     {
-        if (o.TryGetProperty("object_marking_refs", out var refs) && refs.ValueKind == JsonValueKind.Array)
-            foreach (var r in refs.EnumerateArray())
-                yield return (r.ValueKind == JsonValueKind.String ? r.GetString()! : r.GetRawText(), "object_marking_refs");
-        if (o.TryGetProperty("granular_markings", out var granular) && granular.ValueKind == JsonValueKind.Array)
+        if (o.ValueKind != JsonValueKind.Object) yield break;
+        if (o.TryGetProperty("object_marking_refs", out var refs))
+        {
+            if (refs.ValueKind != JsonValueKind.Array) yield return (refs.GetRawText(), "object_marking_refs (not a list)");
+            else
+                foreach (var r in refs.EnumerateArray())
+                    yield return (r.ValueKind == JsonValueKind.String ? r.GetString()! : r.GetRawText(), "object_marking_refs");
+        }
+        if (o.TryGetProperty("granular_markings", out var granular))
+        {
+            if (granular.ValueKind != JsonValueKind.Array)
+            {
+                yield return (granular.GetRawText(), "granular_markings (not a list)");
+                yield break;
+            }
             foreach (var g in granular.EnumerateArray())
             {
+                if (g.ValueKind != JsonValueKind.Object) yield return (g.GetRawText(), "granular_markings");
+                else if (g.TryGetProperty("marking_ref", out var r)) yield return (r.ValueKind == JsonValueKind.String ? r.GetString()! : r.GetRawText(), "granular_markings");
                 // A granular marking with only "lang" marks a language, not a handling restriction.
-                if (g.ValueKind != JsonValueKind.Object || !g.TryGetProperty("marking_ref", out var r)) continue;
-                yield return (r.ValueKind == JsonValueKind.String ? r.GetString()! : r.GetRawText(), "granular_markings");
+                else if (!g.TryGetProperty("lang", out _)) yield return (g.GetRawText(), "granular_markings");
             }
+        }
     }
 
     private static string? Text(JsonElement o, string name) =>

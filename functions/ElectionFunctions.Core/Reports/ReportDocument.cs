@@ -35,8 +35,12 @@ public sealed record ReportDocument
 /// <summary>Every indicator of a report: the submitted ones, then those classification found in the narrative.</summary>
 public static class ReportIndicators
 {
-    public static IReadOnlyList<Indicator> All(ReportDocument document) =>
-        [.. document.Report.Indicators ?? [], .. document.Classification?.Indicators ?? []];
+    public static IReadOnlyList<Indicator> All(ReportDocument document)
+    {
+        // Documents classified before the narrative's indicators were kept apart hold the submitted ones in both lists.
+        var seen = new HashSet<Indicator>();
+        return [.. (document.Report.Indicators ?? []).Concat(document.Classification?.Indicators ?? []).Where(seen.Add)];
+    }
 }
 
 public static class ReportStatus

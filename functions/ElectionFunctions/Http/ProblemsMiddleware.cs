@@ -1,4 +1,5 @@
 using ElectionFunctions.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
 using Microsoft.Extensions.Logging;
@@ -22,6 +23,8 @@ public sealed class ProblemsMiddleware(ILogger<ProblemsMiddleware> logger) : IFu
             var error = e is AggregateException { InnerExceptions.Count: 1 } one ? one.InnerExceptions[0] : e;
             if (!await ExceptionProblems.TryWriteAsync(http, error, logger)) throw;
             await http.Response.CompleteAsync();
+            // The answer is written: the HTTP proxy has no result of the function's to execute after this.
+            context.GetInvocationResult().Value = new EmptyResult();
             // The invocation stays failed in the host's telemetry for what is our fault; a 503 is an answer, not a failure.
             if (!ExceptionProblems.IsTransient(error)) throw;
         }
