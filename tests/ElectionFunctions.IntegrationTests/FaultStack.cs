@@ -97,21 +97,7 @@ public sealed class FaultStack : IAsyncLifetime
         _host.BeginOutputReadLine();
         _host.BeginErrorReadLine();
 
-        using var probe = new HttpClient { BaseAddress = new Uri(_settings["urls"]!), Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            try
-            {
-                using var health = await probe.GetAsync("/api/health", cancellationToken);
-                if (health.IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException) { }
-            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested) { }
-            if (_host.HasExited || DateTime.UtcNow > deadline)
-                throw new InvalidOperationException("The local host did not become healthy:\n" + HostOutput());
-            await Task.Delay(200, cancellationToken);
-        }
+        await RealHostStack.WaitHealthyAsync(new Uri(_settings["urls"]!), _host, TimeSpan.FromSeconds(120), "The local host", HostOutput, cancellationToken);
     }
 
     /// <summary>SIGKILL: no shutdown, no lease given back, handlers stopped wherever they were.</summary>

@@ -26,8 +26,10 @@ public sealed class HttpOnlyStack : StackFixture
 /// node_modules on free loopback ports, and the local host (the same handlers as the Functions app)
 /// on a free port. Stopped, emulators included, when the run ends.
 /// </summary>
-public abstract class StackFixture : IAsyncLifetime
+public abstract class StackFixture : IAsyncLifetime, IScenarioStack
 {
+    public string Host => "local";
+
     public const string Partner = "test-partner";
     public const string Issuer = "https://electionfunctions.local/development/v2.0";
     public const string Audience = "electionfunctions-local";
