@@ -1,17 +1,20 @@
-# The two commands: `make run` (local stack on http://127.0.0.1:7071) and `make test` (every test).
+# The two commands: `make run` (the Functions app on http://127.0.0.1:7071) and `make test` (every test).
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help run test token build restore evaluate chromium bench
+.PHONY: help run run-local test token build restore evaluate chromium bench
 
 SOLUTION  := ElectionFunctions.sln
 LOCALHOST := functions/ElectionFunctions.LocalHost
+FUNCTIONS_APP := functions/ElectionFunctions
+FUNCTIONS_HOST_BUILD := ../shared/functions-host/build
 PARTNER   ?= demo-partner
 ROLES     ?= Reports.Submit Reports.Read
 # npm ci writes this file; it is newer than the manifests once the emulators are installed.
 NPM_STAMP := node_modules/.package-lock.json
 
 help:
-	@echo "make run    build, start the emulators and the local host on http://127.0.0.1:7071 (Ctrl-C stops all)"
+	@echo "make run    build, start the emulators and the Functions app under the real runtime on http://127.0.0.1:7071 (Ctrl-C stops all)"
+	@echo "make run-local  the same with the local stand-in host"
 	@echo "make test   run every test (the tests start and stop their own emulators)"
 	@echo "make token  print a development bearer token (PARTNER=$(PARTNER) ROLES=\"$(ROLES)\")"
 	@echo "make evaluate  classification precision/recall over tests/Evaluation, recorded in docs/classification.md"
@@ -26,7 +29,22 @@ restore: $(NPM_STAMP)
 build: $(NPM_STAMP)
 	dotnet build $(SOLUTION) --nologo -v q
 
+# The real Functions runtime when it can be had: Core Tools (func start), else the host built from
+# ../shared/functions-host, else the local host. The first line printed says which started.
 run: build
+	@if command -v func >/dev/null 2>&1; then \
+	  echo "make run: Azure Functions Core Tools (func start) with the Functions app"; \
+	  dotnet run --project $(LOCALHOST) --no-build -- host "Azure Functions Core Tools (func start)" $(CURDIR)/$(FUNCTIONS_APP) func start --port 7071; \
+	elif [ -f $(FUNCTIONS_HOST_BUILD) ] && dll=$$(bash $(FUNCTIONS_HOST_BUILD)); then \
+	  echo "make run: the Azure Functions host from ../shared/functions-host with the Functions app"; \
+	  dotnet run --project $(LOCALHOST) --no-build -- host "the Azure Functions host (../shared/functions-host)" $(CURDIR)/$(FUNCTIONS_APP)/bin/Debug/net10.0 dotnet "$$dll"; \
+	else \
+	  echo "make run: the local host (no Core Tools, no ../shared/functions-host)"; \
+	  dotnet run --project $(LOCALHOST) --no-build; \
+	fi
+
+# The local stand-in host even when the real runtime is available.
+run-local: build
 	dotnet run --project $(LOCALHOST) --no-build
 
 token:

@@ -49,17 +49,19 @@ public static class LocalHostApp
         configuration.AddElectionSettingsDefaults();
         var afterDataFiles = ElectionSettings.Files.Length;
         configuration.Sources.Insert(afterDataFiles, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = Defaults() });
-        var localSettings = Path.Combine(Directory.GetCurrentDirectory(), "local.settings.json");
-        if (File.Exists(localSettings))
-        {
-            // Functions format: { "Values": { "Name__Part": "value" } }; '__' separates sections as in app settings.
-            using var json = JsonDocument.Parse(File.ReadAllText(localSettings));
-            var values = json.RootElement.TryGetProperty("Values", out var v)
-                ? v.EnumerateObject().ToDictionary(p => p.Name.Replace("__", ":"), p => (string?)p.Value.ToString())
-                : [];
-            configuration.Sources.Insert(afterDataFiles + 1, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = values });
-        }
+        configuration.Sources.Insert(afterDataFiles + 1, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = LocalSettings() });
         if (overrides is not null) configuration.AddInMemoryCollection(overrides);
+    }
+
+    /// <summary>local.settings.json's "Values" in the current folder, if there is one ('__' read as ':', as app settings are).</summary>
+    public static Dictionary<string, string?> LocalSettings()
+    {
+        var localSettings = Path.Combine(Directory.GetCurrentDirectory(), "local.settings.json");
+        if (!File.Exists(localSettings)) return [];
+        using var json = JsonDocument.Parse(File.ReadAllText(localSettings));
+        return json.RootElement.TryGetProperty("Values", out var v)
+            ? v.EnumerateObject().ToDictionary(p => p.Name.Replace("__", ":"), p => (string?)p.Value.ToString())
+            : [];
     }
 
     public static async Task<(WebApplication App, EmulatorProcesses Emulators)> BuildAsync(string[] args, IDictionary<string, string?>? overrides, CancellationToken cancellationToken)

@@ -8,13 +8,17 @@ if (args is ["token", ..])
     return DevelopmentTokens.Print(args, configuration);
 }
 
+// make run with the real runtime: host <name> <script root> <command> [arguments…]
+if (args is ["host", var name, var scriptRoot, .. var command] && command.Length > 0)
+    return await FunctionsHostRunner.RunAsync(name, Path.GetFullPath(scriptRoot), command, CancellationToken.None);
+
 var (app, emulators) = await LocalHostApp.BuildAsync(args, overrides: null, CancellationToken.None);
 await using (emulators)
 {
     await app.StartAsync();
     Console.WriteLine($"""
 
-        ElectionFunctions local host listening on {string.Join(", ", app.Urls)}
+        ElectionFunctions: the local host (the handlers on Kestrel, not the Functions runtime) listening on {string.Join(", ", app.Urls)}
           routes:   POST /api/reports   GET /api/reports/{"{reportId}"}   POST /api/elections/{"{electionId}"}/package
           token:    make token            (partner demo-partner, roles Reports.Submit Reports.Read)
                     make token PARTNER=x ROLES="Packages.Compile"
