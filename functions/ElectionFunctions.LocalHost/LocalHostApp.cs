@@ -1,19 +1,14 @@
 using System.Text.Json;
-using ElectionFunctions.Classification;
-using ElectionFunctions.Intake;
 using ElectionFunctions.LocalHost.Emulators;
-using ElectionFunctions.Reporting;
-using ElectionFunctions.Routing;
 using ElectionFunctions.Security;
 using ElectionFunctions.Storage;
-using Azure.Storage.Queues;
-using RouteHandler = ElectionFunctions.Routing.RouteHandler;
 
 namespace ElectionFunctions.LocalHost;
 
 /// <summary>
-/// The local stand-in for the Functions host: the same routes on Kestrel, pollers for the same queues,
-/// the same timer, all calling the Core handlers. Starts the emulators when no endpoints are configured.
+/// The local stand-in for the Functions host: the Functions app's own routes, queues and timers (read from its
+/// attributes by <see cref="FunctionTriggers"/>) on Kestrel, pollers and timers, calling the same function methods.
+/// Starts the emulators when no endpoints are configured.
 /// </summary>
 public static class LocalHostApp
 {
@@ -96,17 +91,15 @@ public static class LocalHostApp
 
         builder.Services.AddElectionFunctions(builder.Configuration);
         builder.Services.AddProblemDetails();
+        // Every trigger as the Functions app declares it (FunctionTriggers): the same routes, queues and schedules.
+        var hostJson = Path.Combine(AppContext.BaseDirectory, "host.json");
+        var functions = FunctionTriggers.Read(FunctionTriggers.App);
         // LocalHost:Triggers=false serves HTTP only (the queues then keep what the routes wrote, for inspection).
         if (builder.Configuration.GetValue(TriggersSetting, true))
         {
-            var queueOptions = QueueHostOptions.FromHostJson(Path.Combine(AppContext.BaseDirectory, "host.json"));
+            var queueOptions = QueueHostOptions.FromHostJson(hostJson);
             if (builder.Configuration.GetValue<TimeSpan?>(ProcessingLeaseSetting) is { } lease) queueOptions.ProcessingLease = lease;
-            AddPoller(builder.Services, QueueNames.Intake, queueOptions, sp => sp.GetRequiredService<ClassifyHandler>().HandleAsync);
-            AddPoller(builder.Services, QueueNames.Route, queueOptions, sp => sp.GetRequiredService<RouteHandler>().HandleAsync);
-            AddPoller(builder.Services, QueueNames.IntakePoison, queueOptions, sp => (m, ct) => sp.GetRequiredService<ProcessingFailures>().MarkFailedAsync(m, ClassifyHandler.Stage, ct));
-            AddPoller(builder.Services, QueueNames.RoutePoison, queueOptions, sp => (m, ct) => sp.GetRequiredService<ProcessingFailures>().MarkFailedAsync(m, RouteHandler.Stage, ct));
-            AddTimer(builder.Services, "CompilePackage", PackageHandler.ScheduleSetting, sp => async ct => (await sp.GetRequiredService<PackageHandler>().CompileDueAsync(ct)).Count);
-            AddTimer(builder.Services, "ReconcileReports", ReconciliationOptions.ScheduleSetting, sp => sp.GetRequiredService<Reconciler>().ReconcileAsync);
+            FunctionTriggers.AddTriggers(builder.Services, functions, queueOptions);
         }
 
         var app = builder.Build();
@@ -123,21 +116,9 @@ public static class LocalHostApp
                 if (!await Http.ExceptionProblems.TryWriteAsync(context, e, problemsLogger)) throw;
             }
         });
-        app.MapPost("/api/reports", (HttpContext context, IntakeHandler intake) => intake.SubmitAsync(context, context.RequestAborted));
-        app.MapGet("/api/reports/{reportId}", (HttpContext context, string reportId, IntakeHandler intake) => intake.GetAsync(context, reportId, context.RequestAborted));
-        app.MapPost("/api/reports/{reportId}/retry", (HttpContext context, string reportId, RetryHandler retry) => retry.RetryAsync(context, reportId, context.RequestAborted));
-        app.MapGet("/api/schemas/" + ReportSchema.Name, (HttpContext context, ReportSchema schema) => schema.WriteAsync(context));
-        app.MapGet("/api/health", (HttpContext context, Http.HealthHandler health) => health.CheckAsync(context, context.RequestAborted));
-        app.MapPost("/api/elections/{electionId}/package", (HttpContext context, string electionId, PackageHandler packages) => packages.CompileAsync(context, electionId, context.RequestAborted));
+        FunctionTriggers.MapHttp(app, functions, FunctionTriggers.RoutePrefix(hostJson));
 
         await app.Services.GetRequiredService<StorageInitializer>().EnsureCreatedAsync(cancellationToken);
         return app;
     }
-
-    private static void AddTimer(IServiceCollection services, string name, string scheduleSetting, Func<IServiceProvider, Func<CancellationToken, Task<int>>> handler) =>
-        services.AddSingleton<IHostedService>(sp => new ScheduledTimer(name, scheduleSetting, handler(sp), sp.GetRequiredService<IConfiguration>(),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ScheduledTimer>>()));
-
-    private static void AddPoller(IServiceCollection services, string queue, QueueHostOptions options, Func<IServiceProvider, Func<string, CancellationToken, Task>> handler) =>
-        services.AddSingleton<IHostedService>(sp => new QueuePoller(sp.GetRequiredService<QueueServiceClient>(), queue, handler(sp), options, sp.GetRequiredService<ILogger<QueuePoller>>()));
 }

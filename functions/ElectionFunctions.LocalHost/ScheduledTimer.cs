@@ -2,28 +2,30 @@ using NCrontab;
 
 namespace ElectionFunctions.LocalHost;
 
-/// <summary>The local stand-in for a TimerTrigger: the same NCRONTAB app setting, the same handler.</summary>
+/// <summary>The local stand-in for a TimerTrigger: the same schedule (an NCRONTAB expression, or %AppSetting% naming one), the same function.</summary>
 public sealed partial class ScheduledTimer(
     string name,
-    string scheduleSetting,
-    Func<CancellationToken, Task<int>> handler,
+    string schedule,
+    Func<CancellationToken, Task> handler,
     IConfiguration configuration,
     TimeProvider time,
     ILogger<ScheduledTimer> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var expression = configuration[scheduleSetting] ?? throw new InvalidOperationException($"{scheduleSetting} is not set.");
-        var schedule = CrontabSchedule.Parse(expression, new CrontabSchedule.ParseOptions { IncludingSeconds = expression.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6 });
+        var expression = schedule.Length > 2 && schedule.StartsWith('%') && schedule.EndsWith('%')
+            ? configuration[schedule[1..^1]] ?? throw new InvalidOperationException($"{schedule[1..^1]} is not set.")
+            : schedule;
+        var crontab = CrontabSchedule.Parse(expression, new CrontabSchedule.ParseOptions { IncludingSeconds = expression.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6 });
         while (!stoppingToken.IsCancellationRequested)
         {
             var now = time.GetUtcNow().UtcDateTime;
-            var next = schedule.GetNextOccurrence(now);
+            var next = crontab.GetNextOccurrence(now);
             try
             {
                 await Task.Delay(next - now, time, stoppingToken);
-                var count = await handler(stoppingToken);
-                LogRan(logger, name, count);
+                await handler(stoppingToken);
+                LogRan(logger, name);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -37,8 +39,8 @@ public sealed partial class ScheduledTimer(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Timer {Timer} ran: {Count}")]
-    private static partial void LogRan(ILogger logger, string timer, int count);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Timer {Timer} ran")]
+    private static partial void LogRan(ILogger logger, string timer);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Timer {Timer} run failed")]
     private static partial void LogFailed(ILogger logger, Exception error, string timer);
