@@ -1,3 +1,4 @@
+using ElectionFunctions.Operations;
 using System.Text.Json;
 using ElectionFunctions.LocalHost.Emulators;
 using ElectionFunctions.Security;

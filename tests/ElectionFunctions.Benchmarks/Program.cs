@@ -206,7 +206,7 @@ static async Task<(int Reports, List<(string Stage, double Requests, double Unit
     for (var i = 0; i < reports; i++) await Post(http, token, body(i), CancellationToken.None);
     var queues = services.GetRequiredService<QueueServiceClient>();
     await DrainAsync(queues.GetQueueClient(QueueNames.Intake), services.GetRequiredService<ElectionFunctions.Classification.ClassifyHandler>().HandleAsync);
-    await DrainAsync(queues.GetQueueClient(QueueNames.Route), services.GetRequiredService<ElectionFunctions.Routing.RouteHandler>().HandleAsync);
+    await DrainAsync(queues.GetQueueClient(QueueNames.Route), services.GetRequiredService<ElectionFunctions.Routing.RoutingHandler>().HandleAsync);
     double PerReport(Instrument instrument, string? stage = null) =>
         measured.All.Where(m => m.Instrument == instrument.Name && (stage is null || m.Stage == stage)).Sum(m => m.Value) / reports;
     return (reports, [.. new[] { "intake", "classify", "route", "other" }.Where(stage => measured.All.Any(m => m.Instrument == Telemetry.CosmosRequests.Name && m.Stage == stage))

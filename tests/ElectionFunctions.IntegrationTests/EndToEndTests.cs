@@ -1,3 +1,4 @@
+using ElectionFunctions.Operations;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -144,7 +145,7 @@ public sealed class EndToEndTests(LocalStack stack)
     public async Task The_same_route_message_delivered_50_times_at_once_sends_exactly_one_message_per_agency()
     {
         var reportId = await ClassifiedReportAsync("fifty " + Guid.NewGuid());
-        var handler = stack.Service<Routing.RouteHandler>();
+        var handler = stack.Service<Routing.RoutingHandler>();
         var message = $"{{\"reportId\":\"{reportId}\"}}";
 
         await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() => handler.HandleAsync(message, Cancel), Cancel)));
@@ -163,15 +164,15 @@ public sealed class EndToEndTests(LocalStack stack)
         var reportId = await ClassifiedReportAsync("half " + Guid.NewGuid());
         var message = $"{{\"reportId\":\"{reportId}\"}}";
         var failing = new FailingPublisher(stack.Service<Routing.IAgencyPublisher>(), failOn: "doj");
-        var handler = new Routing.RouteHandler(stack.Service<Routing.RoutingDecider>(), failing, stack.Service<ReportStore>(),
-            stack.Service<ProcessingFailures>(), stack.Service<Microsoft.Extensions.Options.IOptions<Routing.RoutingOptions>>(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<Routing.RouteHandler>.Instance);
+        var handler = new Routing.RoutingHandler(stack.Service<Routing.RoutingDecider>(), failing, stack.Service<ReportStore>(),
+            stack.Service<ProcessingFailures>(), stack.Service<Microsoft.Extensions.Options.IOptions<Routing.RoutingOptions>>(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<Routing.RoutingHandler>.Instance);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => handler.HandleAsync(message, Cancel));
         var partial = (await stack.Service<ReportStore>().ReadAsync(reportId, Cancel))!.Value;
         Assert.Equal("classified", partial.Status);
         Assert.Equal(["sent", "pending", "pending", "pending"], partial.Routing.Select(r => r.Status)); // dhs went out before doj failed
 
-        await stack.Service<Routing.RouteHandler>().HandleAsync(message, Cancel);
+        await stack.Service<Routing.RoutingHandler>().HandleAsync(message, Cancel);
         var messages = await DrainAgencyQueuesAsync(reportId);
         Assert.Equal(Agencies, messages.Keys.Order(StringComparer.Ordinal));
         Assert.All(messages.Values, m => Assert.Single(m));

@@ -1,3 +1,4 @@
+using ElectionFunctions.Operations;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -96,15 +97,15 @@ public sealed class QueueTests(LocalStack stack)
         await store.UpdateAsync(reportId, d => d with { Status = ReportStatus.Received }, Cancel);
 
         var message = $"{{\"reportId\":\"{reportId}\"}}";
-        await Assert.ThrowsAsync<InvalidOperationException>(() => stack.Service<RouteHandler>().HandleAsync(message, Cancel));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => stack.Service<RoutingHandler>().HandleAsync(message, Cancel));
         Assert.Contains("routing: InvalidOperationException", (await store.ReadAsync(reportId, Cancel))!.Value.LastError);
 
         // What the poison-queue function (and the local host's poison poller) runs.
-        await stack.Service<ProcessingFailures>().MarkFailedAsync(message, RouteHandler.Stage, Cancel);
+        await stack.Service<ProcessingFailures>().MarkFailedAsync(message, RoutingHandler.Stage, Cancel);
         var failed = await stack.GetReportAsync(reportId);
         Assert.Equal("failed", failed.GetProperty("status").GetString());
         // A stable code and a sentence for the partner; the exception's text stays in the log.
-        Assert.Equal(ProcessingFailures.Reason(RouteHandler.Stage), failed.GetProperty("failureReason").GetString());
+        Assert.Equal(ProcessingFailures.Reason(RoutingHandler.Stage), failed.GetProperty("failureReason").GetString());
         Assert.StartsWith("routing-failed: ", failed.GetProperty("failureReason").GetString());
         Assert.DoesNotContain("not classified", failed.GetProperty("failureReason").GetString());
 
@@ -138,7 +139,7 @@ public sealed class QueueTests(LocalStack stack)
 
         var message = $"{{\"reportId\":\"{reportId}\"}}";
         await stack.Service<Classification.ClassifyHandler>().HandleAsync(message, Cancel);
-        await stack.Service<RouteHandler>().HandleAsync(message, Cancel);
+        await stack.Service<RoutingHandler>().HandleAsync(message, Cancel);
 
         Assert.Equal(etag, (await store.ReadAsync(reportId, Cancel))!.ETag);
         Assert.Equal(before.GetRawText(), (await stack.GetReportAsync(reportId)).GetRawText());

@@ -1,3 +1,4 @@
+using ElectionFunctions.Operations;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Headers;

@@ -1,3 +1,4 @@
+using ElectionFunctions.Operations;
 using System.Text.Json;
 using ElectionFunctions.Intake;
 using ElectionFunctions.Storage;

@@ -1,3 +1,4 @@
+using ElectionFunctions.Operations;
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;

@@ -1,3 +1,4 @@
+using ElectionFunctions.Operations;
 using ElectionFunctions.Storage;
 using Microsoft.Extensions.Logging;
 

@@ -49,9 +49,3 @@ public sealed record AgencyEnvelope(
     ClaimCheck ClaimCheck);
 
 public sealed record ClaimCheck(string BlobPath, string Sha256, long Bytes);
-
-/// <summary>Sends agency messages; a redelivery must carry the same <see cref="AgencyMessage.MessageId"/>.</summary>
-public interface IAgencyPublisher
-{
-    Task PublishAsync(AgencyMessage message, CancellationToken cancellationToken);
-}

@@ -1,3 +1,4 @@
+using ElectionFunctions.Operations;
 using ElectionFunctions.Classification;
 using ElectionFunctions.Storage;
 using Microsoft.Azure.Functions.Worker;

@@ -1,3 +1,4 @@
+using ElectionFunctions.Operations;
 using ElectionFunctions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;

@@ -1,10 +1,11 @@
+using ElectionFunctions.Operations;
 using ElectionFunctions.Routing;
 using ElectionFunctions.Storage;
 using Microsoft.Azure.Functions.Worker;
 
 namespace ElectionFunctions.Functions.Routing;
 
-public sealed class RouteFunctions(RouteHandler handler, ProcessingFailures failures)
+public sealed class RouteFunctions(RoutingHandler handler, ProcessingFailures failures)
 {
     [Function("RouteReport")]
     public Task RouteReport(
@@ -16,5 +17,5 @@ public sealed class RouteFunctions(RouteHandler handler, ProcessingFailures fail
     public Task RouteReportPoison(
         [QueueTrigger(QueueNames.RoutePoison, Connection = QueueNames.Connection)] string message,
         CancellationToken cancellationToken) =>
-        failures.MarkFailedAsync(message, RouteHandler.Stage, cancellationToken);
+        failures.MarkFailedAsync(message, RoutingHandler.Stage, cancellationToken);
 }

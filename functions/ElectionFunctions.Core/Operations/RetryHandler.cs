@@ -5,7 +5,7 @@ using ElectionFunctions.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace ElectionFunctions;
+namespace ElectionFunctions.Operations;
 
 /// <summary>
 /// POST /api/reports/{id}/retry (app role Reports.Admin): an operator re-drives a failed report from

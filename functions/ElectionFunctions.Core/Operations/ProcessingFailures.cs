@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace ElectionFunctions;
+namespace ElectionFunctions.Operations;
 
 /// <summary>
 /// Keeps failures visible: each failed attempt records its stage and exception type on the report (the message

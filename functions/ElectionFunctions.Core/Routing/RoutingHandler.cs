@@ -1,3 +1,4 @@
+using ElectionFunctions.Operations;
 using ElectionFunctions.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,14 +12,14 @@ namespace ElectionFunctions.Routing;
 /// agencies sent and sends nothing. Only a crash between a publish and its mark can repeat a message,
 /// after the lease; its MessageId ({reportId}:{agency}) lets Service Bus drop it.
 /// </summary>
-public sealed partial class RouteHandler(
+public sealed partial class RoutingHandler(
     RoutingDecider decider,
     IAgencyPublisher publisher,
     ReportStore reports,
     ProcessingFailures failures,
     IOptions<RoutingOptions> options,
     TimeProvider time,
-    ILogger<RouteHandler> logger)
+    ILogger<RoutingHandler> logger)
 {
     public const string Stage = "routing";
 

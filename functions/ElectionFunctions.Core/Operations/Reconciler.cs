@@ -3,7 +3,7 @@ using ElectionFunctions.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace ElectionFunctions;
+namespace ElectionFunctions.Operations;
 
 /// <summary>Reconciliation (configuration section <c>Reconciliation</c>; the schedule is the app setting <c>ReconcileSchedule</c>).</summary>
 public sealed class ReconciliationOptions

@@ -1,0 +1,17 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace ElectionFunctions.Intake;
+
+/// <summary>Report ids: 32 lower-case hex characters derived from the partner and the request, so a retry finds the same id.</summary>
+public static class ReportIds
+{
+    public static string ForKey(string partnerId, string idempotencyKey) => Derive(partnerId, "key", idempotencyKey);
+
+    public static string ForBody(string partnerId, string sha256) => Derive(partnerId, "sha256", sha256);
+
+    public static bool IsValid(string id) => id.Length == 32 && id.All(char.IsAsciiHexDigitLower);
+
+    private static string Derive(string partnerId, string kind, string value) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{partnerId}\n{kind}\n{value}")))[..32];
+}
