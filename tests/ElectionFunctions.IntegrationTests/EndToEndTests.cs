@@ -1,3 +1,4 @@
+// Over 200 lines: the local host's end-to-end cases beyond the shared scenario list (agency queues drained, claim checks, the consumer sample).
 using ElectionFunctions.Operations;
 using System.Net;
 using System.Net.Http.Headers;

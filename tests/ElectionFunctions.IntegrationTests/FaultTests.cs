@@ -1,3 +1,4 @@
+// Over 200 lines: three fault scenarios share one load, one convergence wait and one delivery check.
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;

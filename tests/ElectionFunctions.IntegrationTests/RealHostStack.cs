@@ -41,6 +41,7 @@ public sealed class RealHostStack : IAsyncLifetime, IScenarioStack
     private EmulatorProcesses? _emulators;
 
     public string Host => "functions";
+    public EmulatorProcesses Emulators => _emulators!;
     public HttpClient Http { get; private set; } = null!;
     public Microsoft.IdentityModel.Tokens.SecurityKey Key { get; private set; } = null!;
 
@@ -93,6 +94,9 @@ public sealed class RealHostStack : IAsyncLifetime, IScenarioStack
             [Reporting.PackageHandler.ScheduleSetting] = PackageSchedule,
             [ReconciliationOptions.ScheduleSetting] = "*/5 * * * * *",
             ["Reconciliation:StuckAfter"] = "00:00:30",
+            // Short, so a Cosmos DB outage is answered (503) within seconds rather than after the SDK's full retries.
+            ["Resilience:Timeout"] = "00:00:03",
+            ["Resilience:MaxRetries"] = "1",
             ["RateLimit:RequestsPerSecond"] = "100000",
             ["RateLimit:Burst"] = "100000",
         };

@@ -1,3 +1,4 @@
+// Over 200 lines: the rules and the routing matrix, case by case, as DOMAIN.md states them.
 using ElectionFunctions.Classification;
 using ElectionFunctions.Intake;
 using ElectionFunctions.Routing;

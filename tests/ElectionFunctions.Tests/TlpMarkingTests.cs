@@ -1,3 +1,4 @@
+// Over 200 lines: one case per way a marking is written in the wild (TLP 1.0, 2.0, OpenCTI, MISP, malformed, custom).
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ElectionFunctions.Intake;

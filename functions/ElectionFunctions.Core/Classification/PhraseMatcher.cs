@@ -1,3 +1,4 @@
+// Over 200 lines on purpose: the vectorised word search and its shape table belong together (docs/benchmarks.md explains them).
 using System.Buffers;
 using System.Globalization;
 using System.Numerics;

@@ -1,3 +1,4 @@
+// Over 200 lines: every section's aggregate of the package in one streaming pass; issue 16 reworks it (bounded lists, TLP:RED totals).
 using System.Globalization;
 using CsvHelper;
 using ElectionFunctions.Classification;
