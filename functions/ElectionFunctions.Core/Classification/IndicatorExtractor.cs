@@ -60,9 +60,13 @@ public static partial class IndicatorExtractor
         foreach (var (start, length) in CandidateTokens(narrative))
             if (Recognise(narrative.AsSpan(start, length)) is var (kind, type, value)) found.Add((kind, start, type, value));
         found.Sort((a, b) => a.Kind != b.Kind ? a.Kind - b.Kind : a.Position - b.Position);
-        // Written as intake writes a submitted value (host case, IPv6 text), so both forms are one indicator.
+        // Written as intake writes a submitted value, so both forms are one indicator. Recognise's expressions already give
+        // the canonical text of every kind but a URL (its host's case, a defanged scheme or host): only URLs pass through again.
         foreach (var (_, _, type, value) in found)
-            if (IndicatorValues.Normalise(type, value).Value is { } canonical) Add(type, canonical);
+        {
+            var written = type == "url" ? IndicatorValues.Normalise(type, value).Value : value;
+            if (written is not null) Add(type, written);
+        }
         return (merged, fromSubmitted);
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace ElectionFunctions.Intake;
@@ -93,15 +94,23 @@ public static partial class IndicatorValues
     {
         if (value.EndsWith('.')) value = value[..^1];
         if (value.Length is 0 or > 253 || !value.Contains('.')) return null;
-        if (value.Any(c => char.IsWhiteSpace(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format)) return null;
         string ascii;
-        try
+        if (Ascii.IsValid(value))
         {
-            ascii = Idn.GetAscii(value.ToLowerInvariant()).ToLowerInvariant();
+            // Most names: punycode leaves ASCII as it is, so only the case and the label rules below remain.
+            ascii = value.ToLowerInvariant();
         }
-        catch (ArgumentException)
+        else
         {
-            return null;
+            if (value.Any(c => char.IsWhiteSpace(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format)) return null;
+            try
+            {
+                ascii = Idn.GetAscii(value.ToLowerInvariant()).ToLowerInvariant();
+            }
+            catch (ArgumentException)
+            {
+                return null;
+            }
         }
         if (ascii.Length > 253) return null;
         var labels = ascii.Split('.');

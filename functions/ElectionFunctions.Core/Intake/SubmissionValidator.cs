@@ -73,14 +73,15 @@ public sealed class SubmissionValidator(ReportSchema schema, ElectionsOptions el
         }
 
         // Each indicator checked and written one way; values equal after that are one indicator.
-        var indicators = new List<Indicator>(body.Indicators?.Count ?? 0);
-        var seen = new HashSet<(string, string)>();
-        for (var i = 0; i < (body.Indicators?.Count ?? 0); i++)
+        var count = body.Indicators?.Count ?? 0;
+        var indicators = new List<Indicator>(count);
+        var seen = count > 1 ? new HashSet<(string, string)>() : null;
+        for (var i = 0; i < count; i++)
         {
             var (type, raw) = (body.Indicators![i].Type!, body.Indicators[i].Value!);
             var (value, error) = IndicatorValues.Normalise(type, raw);
             if (value is null) Add($"indicators[{i}].value", error!);
-            else if (seen.Add((type, value))) indicators.Add(new Indicator(type, value));
+            else if (seen?.Add((type, value)) ?? true) indicators.Add(value == raw ? body.Indicators[i] : new Indicator(type, value));
         }
 
         if (errors.Count > 0) return Failed(errors);
