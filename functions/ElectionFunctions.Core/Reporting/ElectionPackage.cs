@@ -23,10 +23,10 @@ public sealed record ElectionPackage(
 /// <summary>Sec. 1(a): per suspected foreign government, the nature (categories), methods (targets, effects) and persons.</summary>
 public sealed record SectionA(IReadOnlyList<GovernmentEntry> Governments);
 
+/// <summary>A government's non-RED reports: TLP:RED reports are only the package's total (<see cref="ElectionPackage.RedReports"/>) and ids.</summary>
 public sealed record GovernmentEntry(
     string Country,
     int Reports,
-    int RedReports,
     IReadOnlyDictionary<string, int> Categories,
     IReadOnlyDictionary<string, int> Targets,
     IReadOnlyDictionary<string, int> Effects,

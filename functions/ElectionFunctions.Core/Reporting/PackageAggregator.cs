@@ -51,7 +51,7 @@ public sealed class PackageAggregator(PackageTables tables)
 
     private sealed class Government
     {
-        public int Reports, RedReports;
+        public int Reports;
         public readonly SortedDictionary<string, int> Categories = new(StringComparer.Ordinal), Targets = new(StringComparer.Ordinal), Effects = new(StringComparer.Ordinal);
         public readonly SortedDictionary<(string Name, string Kind, string? Country, string Role), int> Persons = new();
     }
@@ -92,6 +92,15 @@ public sealed class PackageAggregator(PackageTables tables)
         var categories = report.Classification?.Categories ?? ["unclassified"];
         var r = report.Report;
 
+        // A TLP:RED report is one total and its id, nothing more: no status, state, severity, category, agency, day,
+        // time or government of it is counted anywhere, since one RED report in a breakdown would show them.
+        if (red)
+        {
+            RedReports++;
+            Count(_tlp, report.Tlp);
+            Row(tables.Reports, report.Id, "", "", "", report.Tlp, "", "", "", "", "", "");
+            return;
+        }
         Count(_status, report.Status);
         Count(_tlp, report.Tlp);
         Count(_state, r.Jurisdiction?.State ?? "unknown");
@@ -106,13 +115,6 @@ public sealed class PackageAggregator(PackageTables tables)
 
         var agencies = report.Routing.Where(a => a.Status == RoutingStatus.Sent).Select(a => a.Agency);
         var governments = r.SuspectedForeignGovernments ?? [];
-        if (red)
-        {
-            RedReports++;
-            Row(tables.Reports, report.Id, Time(report.ReceivedAt), Time(report.RoutedAt), report.Status, report.Tlp, "", "", "", "", "", "");
-            foreach (var g in governments) Entry(_governments, g).RedReports++;
-            return;
-        }
         Row(tables.Reports, report.Id, Time(report.ReceivedAt), Time(report.RoutedAt), report.Status, report.Tlp, r.Jurisdiction?.State ?? "",
             r.Jurisdiction?.CountyFips ?? "", Join(categories), report.Classification?.Severity ?? "", Join(agencies), Join(governments));
 
@@ -156,7 +158,7 @@ public sealed class PackageAggregator(PackageTables tables)
 
     public ElectionPackage Build(Election election, int dueDays, string version, string kind, DateTimeOffset? receivedFrom, DateTimeOffset receivedThrough) => new(
         "1.0", election.Id, election.Date, election.Date.AddDays(dueDays), version, kind, receivedFrom, receivedThrough, Reports, RedReports,
-        new SectionA([.. _governments.Select(g => new GovernmentEntry(g.Key, g.Value.Reports, g.Value.RedReports, g.Value.Categories, g.Value.Targets, g.Value.Effects,
+        new SectionA([.. _governments.Select(g => new GovernmentEntry(g.Key, g.Value.Reports, g.Value.Categories, g.Value.Targets, g.Value.Effects,
             [.. g.Value.Persons.Select(p => new PersonEntry(p.Key.Name, p.Key.Kind, p.Key.Country, p.Key.Role, p.Value))]))]),
         new SectionB(Entries(_infrastructure), Entries(_campaigns)),
         new SectionC([.. _referrals.Select(r => new ReferralEntry(r.Key.Name, r.Key.Kind, r.Key.Country, r.Key.Role, Basis(r.Key.Role), r.Value))]),

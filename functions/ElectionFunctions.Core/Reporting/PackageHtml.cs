@@ -27,9 +27,9 @@ public static class PackageHtml
                     "(counted, listed by id in reports.csv, content withheld).</p>\n");
 
         html.Append("<h2>A. Input to the DNI assessment (Sec. 1(a))</h2>\n<p class=\"note\">Per suspected foreign government: the nature of the activity, its methods and the persons involved. Supporting report ids: section-a.csv.</p>\n");
-        Table(html, ["Government", "Reports", "TLP:RED", "Nature (categories)", "Methods (targets; effects)", "Persons"], p.SectionA.Governments.Select(g => new[]
+        Table(html, ["Government", "Reports", "Nature (categories)", "Methods (targets; effects)", "Persons"], p.SectionA.Governments.Select(g => new[]
         {
-            E(g.Country), N(g.Reports), N(g.RedReports), Counts(g.Categories), string.Join("; ", new[] { Counts(g.Targets), Counts(g.Effects) }.Where(c => c.Length > 0)),
+            E(g.Country), N(g.Reports), Counts(g.Categories), string.Join("; ", new[] { Counts(g.Targets), Counts(g.Effects) }.Where(c => c.Length > 0)),
             string.Join("<br>", g.Persons.Select(x => $"{E(x.Name)} ({E(x.Kind)}, {E(x.Role)}, {x.Reports})")),
         }));
 
