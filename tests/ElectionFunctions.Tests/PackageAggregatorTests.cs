@@ -118,6 +118,19 @@ public sealed class PackageAggregatorTests
     }
 
     [Fact]
+    public void The_package_and_its_page_say_the_strictest_TLP_of_what_they_show_first()
+    {
+        var (package, _, aggregator) = Built;
+        Assert.Equal("AMBER+STRICT", package.Tlp);
+        Assert.Equal(aggregator.StrictestTlp, package.Tlp);
+        var html = PackageHtml.Render(package);
+        var label = html.IndexOf(">TLP:AMBER+STRICT</p>", StringComparison.Ordinal);
+        Assert.True(label > 0 && label < html.IndexOf("<h1>", StringComparison.Ordinal), "the TLP label comes before the page's first heading");
+        using var json = JsonDocument.Parse(JsonSerializer.Serialize(package, ElectionJsonContext.Default.ElectionPackage));
+        Assert.Equal("AMBER+STRICT", json.RootElement.GetProperty("tlp").GetString());
+    }
+
+    [Fact]
     public void The_STIX_export_is_valid_STIX_and_deterministic()
     {
         var (package, _, aggregator) = Built;

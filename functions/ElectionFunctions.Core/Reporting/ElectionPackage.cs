@@ -15,6 +15,8 @@ public sealed record ElectionPackage(
     DateTimeOffset ReceivedThrough,
     int Reports,
     int RedReports,
+    // The strictest TLP of what the package shows (TLP:RED content is never shown, so at most AMBER+STRICT).
+    string Tlp,
     SectionA SectionA,
     SectionB SectionB,
     SectionC SectionC,

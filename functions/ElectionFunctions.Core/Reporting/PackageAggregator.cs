@@ -157,7 +157,7 @@ public sealed class PackageAggregator(PackageTables tables)
     }
 
     public ElectionPackage Build(Election election, int dueDays, string version, string kind, DateTimeOffset? receivedFrom, DateTimeOffset receivedThrough) => new(
-        "1.0", election.Id, election.Date, election.Date.AddDays(dueDays), version, kind, receivedFrom, receivedThrough, Reports, RedReports,
+        "1.0", election.Id, election.Date, election.Date.AddDays(dueDays), version, kind, receivedFrom, receivedThrough, Reports, RedReports, StrictestTlp,
         new SectionA([.. _governments.Select(g => new GovernmentEntry(g.Key, g.Value.Reports, g.Value.Categories, g.Value.Targets, g.Value.Effects,
             [.. g.Value.Persons.Select(p => new PersonEntry(p.Key.Name, p.Key.Kind, p.Key.Country, p.Key.Role, p.Value))]))]),
         new SectionB(Entries(_infrastructure), Entries(_campaigns)),

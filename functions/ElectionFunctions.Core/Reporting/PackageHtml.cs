@@ -10,6 +10,15 @@ namespace ElectionFunctions.Reporting;
 /// </summary>
 public static class PackageHtml
 {
+    /// <summary>TLP 2.0 label colours (FIRST) and what each level allows.</summary>
+    private static readonly Dictionary<string, (string Colour, string Meaning)> TlpLabels = new(StringComparer.Ordinal)
+    {
+        ["CLEAR"] = ("#FFFFFF", "TLP:CLEAR: recipients may share this without restriction."),
+        ["GREEN"] = ("#33FF00", "TLP:GREEN: recipients may share this within their community, not publicly."),
+        ["AMBER"] = ("#FFC000", "TLP:AMBER: recipients may share this within their organisation and its clients, on a need-to-know basis."),
+        ["AMBER+STRICT"] = ("#FFC000", "TLP:AMBER+STRICT: recipients may share this within their organisation only."),
+    };
+
     private static readonly string[] Palette = ["#1f4e79", "#c55a11", "#548235", "#7030a0", "#7f7f7f", "#bf9000"];
 
     public static string Render(ElectionPackage p)
@@ -21,6 +30,10 @@ public static class PackageHtml
         html.Append("<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem;color:#222}table{border-collapse:collapse;margin:.5rem 0 1.5rem}" +
                     "th,td{border:1px solid #bbb;padding:.25rem .5rem;text-align:left;vertical-align:top}td.n{text-align:right}h2{border-bottom:2px solid #1f4e79}" +
                     ".note{color:#555}svg{margin:.5rem 0 1rem}</style>\n</head>\n<body>\n");
+        // The TLP 2.0 label first, in its colours on black, before anything it covers (FIRST TLP 2.0 standard).
+        var (colour, meaning) = TlpLabels.GetValueOrDefault(p.Tlp, ("#FF2B2B", "strictest marking not known: handle as TLP:RED"));
+        html.Append($"<p id=\"tlp\" style=\"background:#000;color:{colour};font-weight:bold;font-size:1.4rem;padding:.3rem .6rem;display:inline-block\">TLP:{E(p.Tlp)}</p>" +
+                    $"<p class=\"note\">{E(meaning)}</p>\n");
         html.Append($"<h1>Post-election package: {E(p.ElectionId)}</h1>\n");
         html.Append($"<p>Executive Order 13848. Election day {p.ElectionDate:yyyy-MM-dd}, due {p.DueDate:yyyy-MM-dd}. Version <b>{E(p.Version)}</b> ({E(p.Kind)}), " +
                     $"reports received {(p.ReceivedFrom is { } from ? "after " + T(from) + " " : "")}through {T(p.ReceivedThrough)}: <b>{p.Reports}</b>, of which {p.RedReports} TLP:RED " +
