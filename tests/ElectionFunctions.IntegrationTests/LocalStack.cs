@@ -61,14 +61,7 @@ public abstract class StackFixture : IAsyncLifetime, IScenarioStack
             ["PackageSchedule"] = "0 0 0 1 1 *",
             ["Logging:LogLevel:Default"] = "Warning",
         };
-        foreach (var partner in Partners) Register(settings, partner);
-        // The suite's partners share one stack and send in bursts from tests running at once: their limit is out of the way.
-        settings["RateLimit:RequestsPerSecond"] = "100000";
-        settings["RateLimit:Burst"] = "100000";
-        // A partner with its own small request limit (the registry's override of RateLimit).
-        Register(settings, LimitedPartner);
-        settings[$"Partners:Registry:{LimitedPartner}:RequestsPerSecond"] = "1";
-        settings[$"Partners:Registry:{LimitedPartner}:Burst"] = "3";
+        RegisterPartners(settings);
         foreach (var (key, value) in Overrides) settings[key] = value;
         (_app, _emulators) = await LocalHostApp.BuildAsync([], settings, TestContext.Current.CancellationToken);
         await _app.StartAsync(TestContext.Current.CancellationToken);
@@ -76,6 +69,20 @@ public abstract class StackFixture : IAsyncLifetime, IScenarioStack
     }
 
     public T Service<T>() where T : notnull => _app!.Services.GetRequiredService<T>();
+
+    /// <summary>
+    /// The suite's partners (<see cref="Partners"/>), whose request limit is out of the way (they share a stack and send in
+    /// bursts from tests running at once), and <see cref="LimitedPartner"/> with its own small limit (the registry's override).
+    /// </summary>
+    public static void RegisterPartners(IDictionary<string, string?> settings)
+    {
+        foreach (var partner in Partners) Register(settings, partner);
+        settings["RateLimit:RequestsPerSecond"] = "100000";
+        settings["RateLimit:Burst"] = "100000";
+        Register(settings, LimitedPartner);
+        settings[$"Partners:Registry:{LimitedPartner}:RequestsPerSecond"] = "1";
+        settings[$"Partners:Registry:{LimitedPartner}:Burst"] = "3";
+    }
 
     /// <summary>Adds <paramref name="partner"/> to the partner registry in <paramref name="settings"/> (a Georgia election office).</summary>
     public static void Register(IDictionary<string, string?> settings, string partner)

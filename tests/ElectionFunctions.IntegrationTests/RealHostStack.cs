@@ -97,13 +97,8 @@ public sealed class RealHostStack : IAsyncLifetime, IScenarioStack
             // Short, so a Cosmos DB outage is answered (503) within seconds rather than after the SDK's full retries.
             ["Resilience:Timeout"] = "00:00:03",
             ["Resilience:MaxRetries"] = "1",
-            ["RateLimit:RequestsPerSecond"] = "100000",
-            ["RateLimit:Burst"] = "100000",
         };
-        foreach (var partner in StackFixture.Partners) StackFixture.Register(settings, partner);
-        StackFixture.Register(settings, StackFixture.LimitedPartner);
-        settings[$"Partners:Registry:{StackFixture.LimitedPartner}:RequestsPerSecond"] = "1";
-        settings[$"Partners:Registry:{StackFixture.LimitedPartner}:Burst"] = "3";
+        StackFixture.RegisterPartners(settings);
 
         // The stores the app expects (in Azure the infrastructure creates them), and the test's own clients on them.
         var configuration = new ConfigurationManager();

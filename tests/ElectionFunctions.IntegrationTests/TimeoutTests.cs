@@ -29,34 +29,16 @@ public sealed class TimeoutTests(LocalStack stack)
         }, cancel);
         var port = ((IPEndPoint)blackHole.LocalEndpoint).Port;
 
-        var keyFile = Path.Combine(Path.GetTempPath(), $"electionfunctions-timeout-{Guid.NewGuid():N}.pem");
-        DevelopmentTokens.EnsureKey(keyFile);
-        var settings = new Dictionary<string, string?>
-        {
-            ["urls"] = "http://127.0.0.1:0",
-            [LocalHostApp.TriggersSetting] = "false",
-            ["AzureWebJobsStorage"] = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={LocalHost.Emulators.EmulatorProcesses.AzuriteKey};" +
-                $"BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{port}/devstoreaccount1;",
-            ["Cosmos:Endpoint"] = stack.Service<IOptions<CosmosOptions>>().Value.Endpoint!.AbsoluteUri,
-            ["Cosmos:CreateIfNotExists"] = "false",
-            [$"{DevelopmentAuthOptions.Section}:SigningKeyFile"] = keyFile,
-            // One try of one second and one retry; without a timeout the request would hang past the client's 60 s.
-            ["Resilience:Timeout"] = "00:00:01",
-            ["Resilience:MaxRetries"] = "1",
-            ["Logging:LogLevel:Default"] = "Error",
-        };
-        StackFixture.Register(settings, StackFixture.Partner);
-        var (app, emulators) = await LocalHostApp.BuildAsync([], settings, cancel);
-        await using var _ = emulators;
-        await app.StartAsync(cancel);
+        await using var host = await ShortTimeoutHost.StartAsync(
+            $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={LocalHost.Emulators.EmulatorProcesses.AzuriteKey};" +
+            $"BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{port}/devstoreaccount1;",
+            stack.Service<IOptions<CosmosOptions>>().Value.Endpoint!.AbsoluteUri, cancel);
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromSeconds(60) };
             using var request = new HttpRequestMessage(HttpMethod.Post, "/api/reports") { Content = new StringContent(Bodies.Incident("black hole " + Guid.NewGuid()), System.Text.Encoding.UTF8, "application/json") };
-            request.Headers.Authorization = new("Bearer", DevelopmentTokens.Create(DevelopmentAuthOptions.LoadKey(keyFile), StackFixture.Issuer, StackFixture.Audience,
-                StackFixture.Partner, [AppRoles.Submit], DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)));
+            request.Headers.Authorization = new("Bearer", host.Token(AppRoles.Submit));
             request.Headers.Add("Idempotency-Key", "black-hole");
-            using var response = await http.SendAsync(request, cancel);
+            using var response = await host.Http.SendAsync(request, cancel);
 
             Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
             Assert.NotNull(response.Headers.RetryAfter);
@@ -68,11 +50,8 @@ public sealed class TimeoutTests(LocalStack stack)
         }
         finally
         {
-            await app.StopAsync(CancellationToken.None);
-            await app.DisposeAsync();
             blackHole.Stop();
             foreach (var socket in held) socket.Dispose();
-            File.Delete(keyFile);
         }
     }
 
@@ -92,57 +71,77 @@ public sealed class TimeoutTests(LocalStack stack)
             port = ((IPEndPoint)closed.LocalEndpoint).Port;
         }
 
-        var keyFile = Path.Combine(Path.GetTempPath(), $"electionfunctions-timeout-{Guid.NewGuid():N}.pem");
-        DevelopmentTokens.EnsureKey(keyFile);
-        var settings = new Dictionary<string, string?>
+        await using var host = await ShortTimeoutHost.StartAsync(stack.Service<IConfiguration>()["AzureWebJobsStorage"]!, $"https://127.0.0.1:{port}/", cancel);
+        (string Method, string Path, string Role)[] routes =
+        [
+            ("POST", "/api/reports", AppRoles.Submit),
+            ("GET", "/api/reports/0123456789abcdef0123456789abcdef", AppRoles.Read),
+            ("POST", "/api/reports/0123456789abcdef0123456789abcdef/retry", AppRoles.Admin),
+            ("POST", "/api/elections/2026-11-03-general/package", AppRoles.CompilePackages),
+        ];
+        await Task.WhenAll(routes.Select(async route =>
         {
-            ["urls"] = "http://127.0.0.1:0",
-            [LocalHostApp.TriggersSetting] = "false",
-            ["AzureWebJobsStorage"] = stack.Service<IConfiguration>()["AzureWebJobsStorage"],
-            ["Cosmos:Endpoint"] = $"https://127.0.0.1:{port}/",
-            ["Cosmos:CreateIfNotExists"] = "false",
-            [$"{DevelopmentAuthOptions.Section}:SigningKeyFile"] = keyFile,
-            ["Resilience:Timeout"] = "00:00:01",
-            ["Resilience:MaxRetries"] = "1",
-            ["Logging:LogLevel:Default"] = "Error",
-        };
-        StackFixture.Register(settings, StackFixture.Partner);
-        var (app, emulators) = await LocalHostApp.BuildAsync([], settings, cancel);
-        await using var _ = emulators;
-        await app.StartAsync(cancel);
-        try
-        {
-            using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromSeconds(300) };
-            string Token(string role) => DevelopmentTokens.Create(DevelopmentAuthOptions.LoadKey(keyFile), StackFixture.Issuer, StackFixture.Audience,
-                StackFixture.Partner, [role], DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
-            (string Method, string Path, string Role)[] routes =
-            [
-                ("POST", "/api/reports", AppRoles.Submit),
-                ("GET", "/api/reports/0123456789abcdef0123456789abcdef", AppRoles.Read),
-                ("POST", "/api/reports/0123456789abcdef0123456789abcdef/retry", AppRoles.Admin),
-                ("POST", "/api/elections/2026-11-03-general/package", AppRoles.CompilePackages),
-            ];
-            await Task.WhenAll(routes.Select(async route =>
-            {
-                using var request = new HttpRequestMessage(new HttpMethod(route.Method), route.Path);
-                if (route.Path == "/api/reports") request.Content = new StringContent(Bodies.Incident("cosmos down " + Guid.NewGuid()), System.Text.Encoding.UTF8, "application/json");
-                request.Headers.Authorization = new("Bearer", Token(route.Role));
-                using var response = await http.SendAsync(request, cancel);
+            using var request = new HttpRequestMessage(new HttpMethod(route.Method), route.Path);
+            if (route.Path == "/api/reports") request.Content = new StringContent(Bodies.Incident("cosmos down " + Guid.NewGuid()), System.Text.Encoding.UTF8, "application/json");
+            request.Headers.Authorization = new("Bearer", host.Token(route.Role));
+            using var response = await host.Http.SendAsync(request, cancel);
 
-                var text = await response.Content.ReadAsStringAsync(cancel);
-                Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{route.Method} {route.Path}: {(int)response.StatusCode}: {text}");
-                Assert.NotNull(response.Headers.RetryAfter);
-                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-                using var problem = JsonDocument.Parse(text);
-                Assert.Equal("urn:electionfunctions:problem:service-unavailable", problem.RootElement.GetProperty("type").GetString());
-                Assert.DoesNotContain("Exception", text);
-            }));
-        }
-        finally
+            var text = await response.Content.ReadAsStringAsync(cancel);
+            Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{route.Method} {route.Path}: {(int)response.StatusCode}: {text}");
+            Assert.NotNull(response.Headers.RetryAfter);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            using var problem = JsonDocument.Parse(text);
+            Assert.Equal("urn:electionfunctions:problem:service-unavailable", problem.RootElement.GetProperty("type").GetString());
+            Assert.DoesNotContain("Exception", text);
+        }));
+    }
+
+    /// <summary>The local host on the given stores, HTTP only, each outbound try bounded to one second and retried once.</summary>
+    private sealed class ShortTimeoutHost : IAsyncDisposable
+    {
+        private readonly string _keyFile = Path.Combine(Path.GetTempPath(), $"electionfunctions-timeout-{Guid.NewGuid():N}.pem");
+        private Microsoft.AspNetCore.Builder.WebApplication? _app;
+        private LocalHost.Emulators.EmulatorProcesses? _emulators;
+
+        public HttpClient Http { get; private set; } = null!;
+
+        public static async Task<ShortTimeoutHost> StartAsync(string storage, string cosmosEndpoint, CancellationToken cancel)
         {
-            await app.StopAsync(CancellationToken.None);
-            await app.DisposeAsync();
-            File.Delete(keyFile);
+            var host = new ShortTimeoutHost();
+            DevelopmentTokens.EnsureKey(host._keyFile);
+            var settings = new Dictionary<string, string?>
+            {
+                ["urls"] = "http://127.0.0.1:0",
+                [LocalHostApp.TriggersSetting] = "false",
+                ["AzureWebJobsStorage"] = storage,
+                ["Cosmos:Endpoint"] = cosmosEndpoint,
+                ["Cosmos:CreateIfNotExists"] = "false",
+                [$"{DevelopmentAuthOptions.Section}:SigningKeyFile"] = host._keyFile,
+                // One try of one second and one retry; without a timeout the request would hang past the client's timeout.
+                ["Resilience:Timeout"] = "00:00:01",
+                ["Resilience:MaxRetries"] = "1",
+                ["Logging:LogLevel:Default"] = "Error",
+            };
+            StackFixture.Register(settings, StackFixture.Partner);
+            (host._app, host._emulators) = await LocalHostApp.BuildAsync([], settings, cancel);
+            await host._app.StartAsync(cancel);
+            host.Http = new HttpClient { BaseAddress = new Uri(host._app.Urls.First()), Timeout = TimeSpan.FromSeconds(120) };
+            return host;
+        }
+
+        public string Token(string role) => DevelopmentTokens.Create(DevelopmentAuthOptions.LoadKey(_keyFile), StackFixture.Issuer, StackFixture.Audience,
+            StackFixture.Partner, [role], DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
+
+        public async ValueTask DisposeAsync()
+        {
+            Http?.Dispose();
+            if (_app is not null)
+            {
+                await _app.StopAsync(CancellationToken.None);
+                await _app.DisposeAsync();
+            }
+            if (_emulators is not null) await _emulators.DisposeAsync();
+            File.Delete(_keyFile);
         }
     }
 }

@@ -16,16 +16,6 @@ public static class TlpMarkings
     /// <summary>Strictness order.</summary>
     public static readonly string[] Levels = ["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"];
 
-    /// <summary>TLP 2.0 marking-definition ids (DOMAIN.md): what the service writes.</summary>
-    public static readonly IReadOnlyDictionary<string, string> Tlp2 = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        ["marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487"] = "CLEAR",
-        ["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"] = "GREEN",
-        ["marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"] = "AMBER",
-        ["marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003"] = "AMBER+STRICT",
-        ["marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"] = "RED",
-    };
-
     /// <summary>Every id read: TLP 2.0, the TLP 1.0 ids MISP and AIS still write, and OpenCTI's own AMBER+STRICT.</summary>
     public static readonly IReadOnlyDictionary<string, (string Tlp, string Scheme)> Known = new Dictionary<string, (string, string)>(StringComparer.Ordinal)
     {
@@ -40,6 +30,10 @@ public static class TlpMarkings
         ["marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed"] = ("RED", "TLP 1.0"),
         ["marking-definition--826578e1-40ad-459f-bc73-ede076f81f37"] = ("AMBER+STRICT", "OpenCTI"),
     };
+
+    /// <summary>TLP 2.0 marking-definition ids (DOMAIN.md): what the service writes.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Tlp2 =
+        Known.Where(k => k.Value.Scheme == "TLP 2.0").ToDictionary(k => k.Key, k => k.Value.Tlp, StringComparer.Ordinal);
 
     public const string UnrecognisedRule = "tlp.unrecognised-marking";
 
