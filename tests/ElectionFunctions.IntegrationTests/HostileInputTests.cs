@@ -1,4 +1,4 @@
-// Over 200 lines: the table of a hundred hostile requests is the point of the file.
+// Over 200 lines: the table of 101 hostile requests is the point of the file.
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
