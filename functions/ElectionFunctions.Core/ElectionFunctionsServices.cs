@@ -17,6 +17,13 @@ public static class ElectionFunctionsServices
     public static IServiceCollection AddElectionFunctions(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
+        // The handlers' typed results (Ok<T>, Accepted<T>, Created<T>) write JSON as the rest of the app does:
+        // source-generated, nulls left out.
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, ElectionJsonContext.Default);
+        });
         return services
             .AddStores(configuration)
             .AddIntake(configuration)

@@ -45,7 +45,9 @@ public static class FunctionTriggers
         {
             var route = "/" + string.Join('/', new[] { routePrefix, f.Http!.Route ?? f.Name }.Where(s => s.Length > 0));
             var methods = f.Http.Methods is { Length: > 0 } m ? m.Select(x => x.ToUpperInvariant()) : ["GET", "POST"];
-            app.MapMethods(route, methods, (HttpContext context) => InvokeHttpAsync(f.Method, context)).WithName(f.Name);
+            var endpoint = app.MapMethods(route, methods, (HttpContext context) => InvokeHttpAsync(f.Method, context)).WithName(f.Name);
+            // The caller requirement travels with the endpoint, for the gate before it (UseCallerGate).
+            if (f.Method.GetCustomAttribute<Security.RequiresRoleAttribute>() is { } requirement) endpoint.WithMetadata(requirement);
         }
     }
 
@@ -56,10 +58,31 @@ public static class FunctionTriggers
             : p.ParameterType == typeof(CancellationToken) ? context.RequestAborted
             : p.ParameterType == typeof(string) && context.Request.RouteValues.TryGetValue(p.Name!, out var v) ? v?.ToString()
             : throw new InvalidOperationException($"{method.Name}: the local host cannot bind parameter {p.Name}.")).ToArray();
-        var result = await InvokeAsync(method, context.RequestServices, arguments);
-        if (result is IActionResult action)
-            await action.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
+        // Written as the worker's HTTP proxy writes a function's result.
+        switch (await InvokeAsync(method, context.RequestServices, arguments))
+        {
+            case IResult result: await result.ExecuteAsync(context); break;
+            case IActionResult action: await action.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor())); break;
+        }
     }
+
+    /// <summary>
+    /// The worker's CallerMiddleware on Kestrel: a route whose function declares <see cref="Security.RequiresRoleAttribute"/>
+    /// runs only for a caller the same <see cref="Security.CallerGate"/> admits; otherwise its refusal is the answer.
+    /// </summary>
+    public static void UseCallerGate(IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<Security.RequiresRoleAttribute>() is { } requirement)
+        {
+            var admission = await context.RequestServices.GetRequiredService<Security.CallerGate>().AdmitAsync(context, requirement);
+            if (admission.Refusal is { } refusal)
+            {
+                await refusal.ExecuteAsync(context);
+                return;
+            }
+        }
+        await next(context);
+    });
 
     /// <summary>A poller for every queue-triggered function, a timer for every timer-triggered one.</summary>
     public static void AddTriggers(IServiceCollection services, IEnumerable<Declared> functions, QueueHostOptions options)

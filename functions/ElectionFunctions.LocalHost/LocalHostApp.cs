@@ -117,6 +117,8 @@ public static class LocalHostApp
                 if (!await Http.ExceptionProblems.TryWriteAsync(context, e, problemsLogger)) throw;
             }
         });
+        app.UseRouting();
+        FunctionTriggers.UseCallerGate(app);
         FunctionTriggers.MapHttp(app, functions, FunctionTriggers.RoutePrefix(hostJson));
 
         await app.Services.GetRequiredService<StorageInitializer>().EnsureCreatedAsync(cancellationToken);

@@ -12,6 +12,7 @@ using OpenTelemetry.Trace;
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.UseMiddleware<ElectionFunctions.Functions.Http.ProblemsMiddleware>();
+builder.UseMiddleware<ElectionFunctions.Functions.Http.CallerMiddleware>();
 builder.Configuration.AddElectionSettingsDefaults();
 builder.Services.AddElectionFunctions(builder.Configuration);
 

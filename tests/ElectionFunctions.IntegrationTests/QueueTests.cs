@@ -166,7 +166,7 @@ public sealed class HealthTests(LocalStack stack)
             stack.Service<Microsoft.Extensions.Options.IOptions<Storage.CosmosOptions>>());
         var context = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = stack.Service<IServiceProvider>() };
         context.Response.Body = new MemoryStream();
-        await handler.CheckAsync(context, Cancel);
+        await (await handler.CheckAsync(Cancel)).ExecuteAsync(context);
 
         Assert.Equal(503, context.Response.StatusCode);
         context.Response.Body.Position = 0;

@@ -44,15 +44,15 @@ public static partial class ExceptionProblems
         if (IsTransient(error))
         {
             LogUnavailable(logger, error, context.Request.Path);
-            context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "service-unavailable", "Storage unavailable",
-                "Nothing was lost: retry after the delay in Retry-After (with the same Idempotency-Key when submitting).").ConfigureAwait(false);
+            await new ProblemResult(StatusCodes.Status503ServiceUnavailable, "service-unavailable", "Storage unavailable",
+                "Nothing was lost: retry after the delay in Retry-After (with the same Idempotency-Key when submitting).")
+            { RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) }.ExecuteAsync(context).ConfigureAwait(false);
         }
         else
         {
             LogFailed(logger, error, context.Request.Path);
-            await Problems.WriteAsync(context, StatusCodes.Status500InternalServerError, "internal", "Internal error",
-                "The request failed on our side; it has been logged.").ConfigureAwait(false);
+            await new ProblemResult(StatusCodes.Status500InternalServerError, "internal", "Internal error",
+                "The request failed on our side; it has been logged.").ExecuteAsync(context).ConfigureAwait(false);
         }
         return true;
     }

@@ -3,6 +3,8 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using ElectionFunctions.Storage;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Options;
 
@@ -20,7 +22,8 @@ public sealed class HealthHandler(BlobServiceClient blobs, QueueServiceClient qu
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
 
-    public async Task CheckAsync(HttpContext context, CancellationToken cancellationToken)
+    /// <summary>200 when every dependency answered, 503 naming the one that did not; never cached.</summary>
+    public async Task<WithHeader<JsonHttpResult<HealthReport>>> CheckAsync(CancellationToken cancellationToken)
     {
         var checks = await Task.WhenAll(
             Check("blob", ct => blobs.GetBlobContainerClient(BlobContainers.Submissions).GetPropertiesAsync(cancellationToken: ct)),
@@ -31,9 +34,8 @@ public sealed class HealthHandler(BlobServiceClient blobs, QueueServiceClient qu
                 response.EnsureSuccessStatusCode();
             })).ConfigureAwait(false);
         var healthy = checks.All(c => c.Status == "ok");
-        context.Response.Headers.CacheControl = "no-store";
-        await Results.Json(new HealthReport(healthy ? "healthy" : "unhealthy", checks), ElectionJsonContext.Default.HealthReport,
-            statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable).ExecuteAsync(context).ConfigureAwait(false);
+        return new(TypedResults.Json(new HealthReport(healthy ? "healthy" : "unhealthy", checks), ElectionJsonContext.Default.HealthReport,
+            statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable), HeaderNames.CacheControl, "no-store");
 
         async Task<HealthCheck> Check(string name, Func<CancellationToken, Task> probe)
         {

@@ -1,48 +1,56 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace ElectionFunctions.Http;
 
-/// <summary>RFC 9457 problem details with stable type URIs (listed in README, "Errors").</summary>
+/// <summary>
+/// An RFC 9457 answer: status, a stable type URI (listed in README, "Errors"), title, detail, the errors by field
+/// (capped, <see cref="Problems.Cap"/>) and the headers some answers carry (Retry-After, WWW-Authenticate).
+/// </summary>
+public sealed record ProblemResult(int Status, string Type, string Title, string? Detail = null, IDictionary<string, string[]>? Errors = null)
+    : IResult, IStatusCodeHttpResult
+{
+    public string? RetryAfter { get; init; }
+    public string? WwwAuthenticate { get; init; }
+
+    int? IStatusCodeHttpResult.StatusCode => Status;
+
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        if (RetryAfter is not null) httpContext.Response.Headers.RetryAfter = RetryAfter;
+        if (WwwAuthenticate is not null) httpContext.Response.Headers.WWWAuthenticate = WwwAuthenticate;
+        var (errors, omitted) = Errors is null ? (null, 0) : Problems.Cap(Errors);
+        var problem = errors is null ? new ProblemDetails() : new HttpValidationProblemDetails(errors);
+        var detail = Detail;
+        if (omitted > 0)
+        {
+            detail = $"{detail} The first {Problems.MaxErrors} fields are listed; {omitted} more were not.";
+            problem.Extensions["omittedErrors"] = omitted;
+        }
+        problem.Status = Status;
+        problem.Type = Problems.TypePrefix + Type;
+        problem.Title = Title;
+        problem.Detail = detail;
+        return TypedResults.Problem(problem).ExecuteAsync(httpContext);
+    }
+}
+
+/// <summary>The answers more than one route gives, and the bound on an <c>errors</c> map.</summary>
 public static class Problems
 {
     public const string TypePrefix = "urn:electionfunctions:problem:";
 
-    public static Task WriteAsync(HttpContext context, int status, string type, string title, string? detail = null,
-        IDictionary<string, string[]>? errors = null)
-    {
-        var omitted = 0;
-        if (errors is not null) (errors, omitted) = Cap(errors);
-        var problem = errors is null
-            ? new ProblemDetails()
-            : new HttpValidationProblemDetails(errors);
-        if (omitted > 0)
-        {
-            detail = $"{detail} The first {MaxErrors} fields are listed; {omitted} more were not.";
-            problem.Extensions["omittedErrors"] = omitted;
-        }
-        problem.Status = status;
-        problem.Type = TypePrefix + type;
-        problem.Title = title;
-        problem.Detail = detail;
-        return Results.Problem(problem).ExecuteAsync(context);
-    }
+    public static ProblemResult Unauthorized(string detail) =>
+        new(StatusCodes.Status401Unauthorized, "unauthorized", "Authentication required", detail) { WwwAuthenticate = "Bearer error=\"invalid_token\"" };
 
-    public static Task Unauthorized(HttpContext context, string detail)
-    {
-        context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
-        return WriteAsync(context, StatusCodes.Status401Unauthorized, "unauthorized", "Authentication required", detail);
-    }
+    public static ProblemResult Forbidden(string role) =>
+        new(StatusCodes.Status403Forbidden, "forbidden", "Missing app role", $"This route needs the app role '{role}'.");
 
-    public static Task Forbidden(HttpContext context, string role) =>
-        WriteAsync(context, StatusCodes.Status403Forbidden, "forbidden", "Missing app role", $"This route needs the app role '{role}'.");
+    public static ProblemResult NotFound(string detail) => new(StatusCodes.Status404NotFound, "not-found", "Not found", detail);
 
-    public static Task NotFound(HttpContext context, string detail) =>
-        WriteAsync(context, StatusCodes.Status404NotFound, "not-found", "Not found", detail);
-
-    public static Task Validation(HttpContext context, IDictionary<string, string[]> errors) =>
-        WriteAsync(context, StatusCodes.Status422UnprocessableEntity, "validation", "The report is not valid",
-            "One or more fields are invalid; see errors.", errors);
+    public static ProblemResult Validation(IDictionary<string, string[]> errors) =>
+        new(StatusCodes.Status422UnprocessableEntity, "validation", "The report is not valid", "One or more fields are invalid; see errors.", errors);
 
     /// <summary>At most this many fields in an <c>errors</c> map; the detail says how many more there were.</summary>
     public const int MaxErrors = 100;

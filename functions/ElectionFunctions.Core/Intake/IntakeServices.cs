@@ -26,8 +26,8 @@ public static class IntakeServices
             sp.GetRequiredService<IOptions<IntakeOptions>>().Value,
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<SubmissionReader>();
-        services.AddSingleton<PartnerGate>();
         services.AddSingleton<IntakeHandler>();
+        services.AddSingleton<ReportStatusHandler>();
         return services;
     }
 }

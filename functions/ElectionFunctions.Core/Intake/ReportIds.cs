@@ -10,6 +10,10 @@ public static class ReportIds
 
     public static string ForBody(string partnerId, string sha256) => Derive(partnerId, "sha256", sha256);
 
+    /// <summary>Where the partner polls the report: GET /api/reports/{id} on the host it called.</summary>
+    public static string StatusUrl(Microsoft.AspNetCore.Http.HttpRequest request, string reportId) =>
+        $"{request.Scheme}://{request.Host}/api/reports/{reportId}";
+
     public static bool IsValid(string id) => id.Length == 32 && id.All(char.IsAsciiHexDigitLower);
 
     private static string Derive(string partnerId, string kind, string value) =>

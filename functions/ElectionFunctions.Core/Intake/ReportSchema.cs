@@ -2,7 +2,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Json.Schema;
+using ElectionFunctions.Http;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
 
 namespace ElectionFunctions.Intake;
 
@@ -54,11 +57,8 @@ public sealed partial class ReportSchema
     public byte[] Bytes { get; }
 
     /// <summary>GET /api/schemas/report-v1.json: the contract, public like the documentation it is.</summary>
-    public Task WriteAsync(HttpContext context)
-    {
-        context.Response.Headers.CacheControl = "public, max-age=3600";
-        return Results.Bytes(Bytes, "application/schema+json").ExecuteAsync(context);
-    }
+    public WithHeader<FileContentHttpResult> Published() =>
+        new(TypedResults.Bytes(Bytes, "application/schema+json"), HeaderNames.CacheControl, "public, max-age=3600");
 
     public Dictionary<string, List<string>> Evaluate(JsonElement instance)
     {

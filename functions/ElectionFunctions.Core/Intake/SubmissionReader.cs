@@ -4,14 +4,6 @@ using Microsoft.AspNetCore.Http;
 
 namespace ElectionFunctions.Intake;
 
-/// <summary>Why a submission is refused: the answer's status, problem type, title and detail, and the errors by field.</summary>
-public sealed record Refusal(int Status, string Type, string Title, string? Detail, IDictionary<string, string[]>? Errors = null)
-{
-    public Task WriteAsync(HttpContext context) => Type == "validation" && Errors is not null
-        ? Problems.Validation(context, Errors)
-        : Problems.WriteAsync(context, Status, Type, Title, Detail, Errors);
-}
-
 /// <summary>
 /// The one entry point from a body to a report: its format by media type, then a valid report (with how its TLP was
 /// read) or the refusal naming what is wrong. Inside, a valid native body is read in one pass (NativeReportReader
@@ -20,7 +12,7 @@ public sealed record Refusal(int Status, string Type, string Title, string? Deta
 /// </summary>
 public sealed class SubmissionReader(SubmissionValidator validator, StixBundleMapper stix)
 {
-    public static readonly Refusal UnsupportedMediaType = new(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported content type",
+    public static readonly ProblemResult UnsupportedMediaType = new(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported content type",
         "Send application/json (the native body) or application/stix+json;version=2.1 (a STIX 2.1 bundle).");
 
     /// <summary>The format by media type, or null when unsupported (a STIX version other than 2.1 included).</summary>
@@ -35,35 +27,28 @@ public sealed class SubmissionReader(SubmissionValidator validator, StixBundleMa
     }
 
     /// <summary>A valid report, or the refusal: 400 malformed, 422 stix-unusable or validation.</summary>
-    public (Validated? Report, Refusal? Refused) Read(string format, byte[] body)
+    public (Validated? Report, ProblemResult? Refused) Read(string format, byte[] body)
     {
-        Refusal? refused = null;
-        var validated = (format == StixBundleMapper.MediaType ? null : validator.TryValidate(body)) ?? ParseAndValidate(format, body, out refused);
-        if (validated is null) return (null, refused);
-        return validated.Report is null
-            ? (null, new Refusal(StatusCodes.Status422UnprocessableEntity, "validation", "The report is not valid", null, validated.Errors))
-            : (validated, null);
+        var fast = format == StixBundleMapper.MediaType ? Validated.Undecided : validator.ValidateInOnePass(body);
+        var (validated, refused) = fast.Verdict == Verdict.Undecided ? ParseAndValidate(format, body) : (fast, null);
+        if (refused is not null) return (null, refused);
+        return validated!.Verdict == Verdict.Valid ? (validated, null) : (null, Problems.Validation(validated.Errors));
     }
 
-    private Validated? ParseAndValidate(string format, byte[] body, out Refusal? refused)
+    private (Validated?, ProblemResult?) ParseAndValidate(string format, byte[] body)
     {
-        refused = null;
         var (document, parseError) = JsonBody.Parse(body);
         using var _ = document;
-        if (document is null)
-        {
-            refused = new Refusal(StatusCodes.Status400BadRequest, "malformed", "Malformed JSON", parseError);
-            return null;
-        }
+        if (document is null) return (null, new ProblemResult(StatusCodes.Status400BadRequest, "malformed", "Malformed JSON", parseError));
         if (format == StixBundleMapper.MediaType)
         {
             var mapped = stix.Map(document.RootElement);
-            if (mapped.Report is not null) return validator.ValidateMapped(mapped.Report, mapped.Source, mapped.Tlp);
-            refused = new Refusal(StatusCodes.Status422UnprocessableEntity, "stix-unusable", "The STIX bundle cannot be used", "See errors: which object, and why.", mapped.Errors);
-            return null;
+            return mapped.Report is not null
+                ? (validator.ValidateMapped(mapped.Report, mapped.Source, mapped.Tlp), null)
+                : (null, new ProblemResult(StatusCodes.Status422UnprocessableEntity, "stix-unusable", "The STIX bundle cannot be used", "See errors: which object, and why.", mapped.Errors));
         }
-        if (document.RootElement.ValueKind == JsonValueKind.Object) return validator.Validate(document.RootElement);
-        refused = new Refusal(StatusCodes.Status400BadRequest, "malformed", "Malformed JSON", "The body must be a JSON object.");
-        return null;
+        return document.RootElement.ValueKind == JsonValueKind.Object
+            ? (validator.Validate(document.RootElement), null)
+            : (null, new ProblemResult(StatusCodes.Status400BadRequest, "malformed", "Malformed JSON", "The body must be a JSON object."));
     }
 }

@@ -3,9 +3,17 @@ using ElectionFunctions.Reporting;
 
 namespace ElectionFunctions.Intake;
 
-/// <summary>A validated, normalised report, or the errors by field (RFC 9457 <c>errors</c> map).</summary>
+/// <summary>What a check decided: valid, invalid (with errors), or that it cannot say and the full path must.</summary>
+public enum Verdict { Valid, Invalid, Undecided }
+
+/// <summary>A validated, normalised report, or the errors by field (RFC 9457 <c>errors</c> map), or <see cref="Undecided"/>.</summary>
 public sealed record Validated(ReportSubmission? Report, Dictionary<string, string[]> Errors)
 {
+    /// <summary>The one-pass reader could not take the body: parse it in full, which names what is wrong.</summary>
+    public static readonly Validated Undecided = new(null, []);
+
+    public Verdict Verdict => Report is not null ? Verdict.Valid : Errors.Count > 0 ? Verdict.Invalid : Verdict.Undecided;
+
     /// <summary>How the report's TLP was read (a native field, a default, or a STIX marking), with any marking read as RED.</summary>
     public TlpReading? Tlp { get; init; }
 }
@@ -18,10 +26,11 @@ public sealed record Validated(ReportSubmission? Report, Dictionary<string, stri
 public sealed class SubmissionValidator(ReportSchema schema, ElectionsOptions elections, IntakeOptions intake, TimeProvider time)
 {
     /// <summary>
-    /// A native body as sent, when the one-pass reader takes it (most valid bodies); null otherwise, and the
-    /// caller parses the body (naming a JSON error) and calls <see cref="Validate(JsonElement)"/>, which names the schema's.
+    /// A native body as sent, checked in one pass when the reader takes it (most valid bodies); otherwise
+    /// <see cref="Validated.Undecided"/>, and the caller parses the body (naming a JSON error) and calls
+    /// <see cref="Validate(JsonElement)"/>, which names the schema's errors.
     /// </summary>
-    public Validated? TryValidate(ReadOnlySpan<byte> body) => schema.TryRead(body) is { } report ? Check(report, "") : null;
+    public Validated ValidateInOnePass(ReadOnlySpan<byte> body) => schema.TryRead(body) is { } report ? Check(report, "") : Validated.Undecided;
 
     /// <summary>A native body, already parsed (depth, duplicates and UTF-8 checked by the reader).</summary>
     public Validated Validate(JsonElement body)

@@ -1,37 +1,26 @@
 using ElectionFunctions.Http;
-using ElectionFunctions.Security;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace ElectionFunctions.Reporting;
 
 /// <summary>The package on demand (POST /api/elections/{electionId}/package) and on the timer.</summary>
-public sealed class PackageHandler(RequestAuthorizer authorizer, PackageCompiler compiler, IOptions<ElectionsOptions> elections, TimeProvider time)
+public sealed class PackageHandler(PackageCompiler compiler, IOptions<ElectionsOptions> elections, TimeProvider time)
 {
     public const string ScheduleSetting = "PackageSchedule";
 
-    public async Task CompileAsync(HttpContext context, string electionId, CancellationToken cancellationToken)
+    public async Task<Results<Created<PackageResult>, NoContent, ProblemResult>> CompileAsync(string electionId, CancellationToken cancellationToken)
     {
-        if (await authorizer.AuthorizeAsync(context, AppRoles.CompilePackages).ConfigureAwait(false) is null) return;
-
         var result = await compiler.CompileAsync(electionId, cancellationToken).ConfigureAwait(false);
-        switch (result.Outcome)
+        return result.Outcome switch
         {
-            case CompileOutcome.UnknownElection:
-                await Problems.NotFound(context, "No federal election with this id in the calendar.").ConfigureAwait(false);
-                break;
-            case CompileOutcome.Busy:
-                context.Response.Headers.RetryAfter = "60";
-                await Problems.WriteAsync(context, StatusCodes.Status409Conflict, "compile-in-progress", "A compile is running",
-                    "Another compile of this election holds the lease; retry later.").ConfigureAwait(false);
-                break;
-            case CompileOutcome.NothingNew:
-                context.Response.StatusCode = StatusCodes.Status204NoContent;
-                break;
-            default:
-                await Results.Json(result.Package!, ElectionJsonContext.Default.PackageResult, statusCode: StatusCodes.Status201Created).ExecuteAsync(context).ConfigureAwait(false);
-                break;
-        }
+            CompileOutcome.UnknownElection => Problems.NotFound("No federal election with this id in the calendar."),
+            CompileOutcome.Busy => new ProblemResult(StatusCodes.Status409Conflict, "compile-in-progress", "A compile is running",
+                "Another compile of this election holds the lease; retry later.") { RetryAfter = "60" },
+            CompileOutcome.NothingNew => TypedResults.NoContent(),
+            _ => TypedResults.Created((string?)null, result.Package!),
+        };
     }
 
     /// <summary>The timer: a draft for every election from its day to its due date, the final on it, addenda afterwards when reports arrive.</summary>

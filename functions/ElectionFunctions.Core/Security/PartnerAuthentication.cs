@@ -55,7 +55,7 @@ public static class PartnerAuthentication
                 options.TokenValidationParameters.IssuerSigningKey = key;
             });
         }
-        services.AddSingleton<RequestAuthorizer>();
+        services.AddSingleton<CallerGate>();
         return services;
     }
 }

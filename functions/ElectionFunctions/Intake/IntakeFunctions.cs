@@ -1,37 +1,32 @@
+using ElectionFunctions.Http;
 using ElectionFunctions.Intake;
+using ElectionFunctions.Security;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 
 namespace ElectionFunctions.Functions.Intake;
 
-/// <summary>HTTP intake. Authentication is the bearer token (checked by the handler), not a function key.</summary>
-public sealed class IntakeFunctions(IntakeHandler handler, ReportSchema schema)
+/// <summary>HTTP intake. Authentication is the bearer token (CallerMiddleware, from [RequiresRole]), not a function key.</summary>
+public sealed class IntakeFunctions(IntakeHandler intake, ReportStatusHandler status, ReportSchema schema)
 {
     [Function("SubmitReport")]
-    public async Task<IActionResult> SubmitReport(
+    [RequiresRole(AppRoles.Submit, RegisteredPartner = true)]
+    public Task<Results<Accepted<SubmitResponse>, WithHeader<Ok<SubmitResponse>>, ProblemResult>> SubmitReport(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "reports")] HttpRequest request,
-        CancellationToken cancellationToken)
-    {
-        await handler.SubmitAsync(request.HttpContext, cancellationToken);
-        return new EmptyResult();
-    }
+        CancellationToken cancellationToken) =>
+        intake.SubmitAsync(request, request.HttpContext.Partner(), cancellationToken);
 
     [Function("GetReport")]
-    public async Task<IActionResult> GetReport(
+    [RequiresRole(AppRoles.Read, RegisteredPartner = true)]
+    public Task<Results<Ok<ReportStatusResponse>, ProblemResult>> GetReport(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/{reportId}")] HttpRequest request,
         string reportId,
-        CancellationToken cancellationToken)
-    {
-        await handler.GetAsync(request.HttpContext, reportId, cancellationToken);
-        return new EmptyResult();
-    }
+        CancellationToken cancellationToken) =>
+        status.GetAsync(reportId, request.HttpContext.Partner(), cancellationToken);
 
     [Function("GetReportSchema")]
-    public async Task<IActionResult> GetReportSchema(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "schemas/" + ReportSchema.Name)] HttpRequest request)
-    {
-        await schema.WriteAsync(request.HttpContext);
-        return new EmptyResult();
-    }
+    public WithHeader<FileContentHttpResult> GetReportSchema(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "schemas/" + ReportSchema.Name)] HttpRequest request) =>
+        schema.Published();
 }

@@ -1,7 +1,9 @@
-using ElectionFunctions.Operations;
 using ElectionFunctions.Http;
+using ElectionFunctions.Intake;
+using ElectionFunctions.Operations;
+using ElectionFunctions.Security;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 
 namespace ElectionFunctions.Functions.Operations;
@@ -17,21 +19,17 @@ public sealed class OperationsFunctions(Reconciler reconciler, RetryHandler retr
         reconciler.ReconcileAsync(cancellationToken);
 
     [Function("RetryReport")]
-    public async Task<IActionResult> RetryReport(
+    [RequiresRole(AppRoles.Admin)]
+    public Task<Results<Accepted<SubmitResponse>, ProblemResult>> RetryReport(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "reports/{reportId}/retry")] HttpRequest request,
         string reportId,
-        CancellationToken cancellationToken)
-    {
-        await retry.RetryAsync(request.HttpContext, reportId, cancellationToken);
-        return new EmptyResult();
-    }
+        CancellationToken cancellationToken) =>
+        retry.RetryAsync(request, reportId, request.HttpContext.Caller(), cancellationToken);
 
+    /// <summary>Anonymous, for probes: it reveals reachability, no data.</summary>
     [Function("Health")]
-    public async Task<IActionResult> Health(
+    public Task<WithHeader<JsonHttpResult<HealthReport>>> Health(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request,
-        CancellationToken cancellationToken)
-    {
-        await health.CheckAsync(request.HttpContext, cancellationToken);
-        return new EmptyResult();
-    }
+        CancellationToken cancellationToken) =>
+        health.CheckAsync(cancellationToken);
 }

@@ -1,6 +1,8 @@
+using ElectionFunctions.Http;
 using ElectionFunctions.Reporting;
+using ElectionFunctions.Security;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 
 namespace ElectionFunctions.Functions.Reporting;
@@ -15,12 +17,10 @@ public sealed class PackageFunctions(PackageHandler handler)
         handler.CompileDueAsync(cancellationToken);
 
     [Function("CompilePackageOnDemand")]
-    public async Task<IActionResult> CompilePackageOnDemand(
+    [RequiresRole(AppRoles.CompilePackages)]
+    public Task<Results<Created<PackageResult>, NoContent, ProblemResult>> CompilePackageOnDemand(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "elections/{electionId}/package")] HttpRequest request,
         string electionId,
-        CancellationToken cancellationToken)
-    {
-        await handler.CompileAsync(request.HttpContext, electionId, cancellationToken);
-        return new EmptyResult();
-    }
+        CancellationToken cancellationToken) =>
+        handler.CompileAsync(electionId, cancellationToken);
 }
