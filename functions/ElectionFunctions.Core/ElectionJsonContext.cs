@@ -13,6 +13,7 @@ namespace ElectionFunctions;
     AllowTrailingCommas = false,
     ReadCommentHandling = JsonCommentHandling.Disallow)]
 [JsonSerializable(typeof(ReportSubmission))]
+[JsonSerializable(typeof(StoredReport))]
 [JsonSerializable(typeof(SubmitResponse))]
 [JsonSerializable(typeof(ReportStatusResponse))]
 [JsonSerializable(typeof(ReportDocument))]

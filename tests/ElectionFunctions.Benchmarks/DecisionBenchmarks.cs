@@ -25,7 +25,7 @@ public class DecisionBenchmarks
     private static readonly ReferencePhrases PhrasesBefore = new(PhraseGroups);
 
     private byte[] _body = [];
-    private ReportSubmission _validated = null!;
+    private StoredReport _validated = null!;
     private JsonDocument _document = null!;
 
     [Params("typical-4KB", "narrative-200KB")]

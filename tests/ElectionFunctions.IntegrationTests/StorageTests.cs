@@ -21,7 +21,7 @@ public sealed class StorageTests(LocalStack stack)
         ContentType = "application/json",
         ElectionId = electionId,
         Tlp = "GREEN",
-        Report = new Intake.ReportSubmission { SchemaVersion = "1.0", Title = "t", Narrative = "n" },
+        Report = new StoredReport { SchemaVersion = "1.0", ElectionId = electionId, FederalContest = true, Title = "t", Narrative = "n", ObservedAt = DateTimeOffset.UnixEpoch, Tlp = "GREEN" },
     };
 
     [Fact]

@@ -14,7 +14,7 @@ public sealed class ClassificationAndRoutingTests
     private static readonly RoutingOptions Matrix = ShippedSettings.Routing;
     private static readonly RoutingDecider Decider = ShippedSettings.Decider();
 
-    private static (ClassificationResult Classification, IReadOnlyList<string> Agencies) Run(ReportSubmission report)
+    private static (ClassificationResult Classification, IReadOnlyList<string> Agencies) Run(StoredReport report)
     {
         var classification = Classifier.Classify(report);
         var (agencies, _) = Decider.Decide(classification, report.Tlp!, report.Recipients!);

@@ -27,7 +27,7 @@ public static class GeneratedElection
                 ? [new NamedActor(Actors[random.Next(Actors.Length)], random.Next(4) == 0 ? "person" : "organization", government, Roles[random.Next(Roles.Length)])]
                 : new List<NamedActor>();
             var tlp = Tlps[random.Next(Tlps.Length)];
-            var report = new ReportSubmission
+            var report = new StoredReport
             {
                 SchemaVersion = "1.0", ElectionId = electionId, FederalContest = random.Next(20) != 0, Title = $"Generated {i}",
                 Narrative = $"Generated report {i}; indicator 198.51.100.{i % 250} seen.", ObservedAt = start,

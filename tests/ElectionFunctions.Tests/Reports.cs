@@ -5,7 +5,7 @@ namespace ElectionFunctions.Tests;
 /// <summary>Normalised reports for the classification and routing tests.</summary>
 internal static class Reports
 {
-    public static ReportSubmission Native(
+    public static StoredReport Native(
         string[]? targets = null, string[]? effects = null, string[]? governments = null, NamedActor[]? actors = null,
         string narrative = "Observed activity.", string tlp = "AMBER", string[]? recipients = null, bool federal = true) => new()
     {

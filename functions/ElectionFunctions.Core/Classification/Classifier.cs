@@ -35,7 +35,7 @@ public sealed class Classifier
         _negation = PhraseRegex(_options.NegationCues);
     }
 
-    public ClassificationResult Classify(ReportSubmission report)
+    public ClassificationResult Classify(StoredReport report)
     {
         var reasons = new List<Reason>();
         var signals = new SortedSet<string>(StringComparer.Ordinal);

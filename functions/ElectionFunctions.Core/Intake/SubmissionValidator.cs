@@ -7,7 +7,7 @@ namespace ElectionFunctions.Intake;
 public enum Verdict { Valid, Invalid, Undecided }
 
 /// <summary>A validated, normalised report, or the errors by field (RFC 9457 <c>errors</c> map), or <see cref="Undecided"/>.</summary>
-public sealed record Validated(ReportSubmission? Report, Dictionary<string, string[]> Errors)
+public sealed record Validated(StoredReport? Report, Dictionary<string, string[]> Errors)
 {
     /// <summary>The one-pass reader could not take the body: parse it in full, which names what is wrong.</summary>
     public static readonly Validated Undecided = new(null, []);
@@ -94,18 +94,7 @@ public sealed class SubmissionValidator(ReportSchema schema, ElectionsOptions el
         }
 
         if (errors.Count > 0) return Failed(errors);
-        return new Validated(body with
-        {
-            ElectionId = electionId,
-            FederalContest = body.FederalContest ?? true,
-            Tlp = tlp,
-            Recipients = body.Recipients ?? [],
-            TargetedSystems = body.TargetedSystems ?? [],
-            Effects = body.Effects ?? [],
-            SuspectedForeignGovernments = body.SuspectedForeignGovernments ?? [],
-            NamedActors = body.NamedActors ?? [],
-            Indicators = indicators,
-        }, []) { Tlp = tlpReading };
+        return new Validated(StoredReport.From(body, electionId!, tlp, indicators), []) { Tlp = tlpReading };
     }
 
     private static Validated Failed(Dictionary<string, List<string>> errors) =>

@@ -13,7 +13,7 @@ public sealed record AgencyMessage(
     string Severity,
     string Tlp,
     IReadOnlyList<Reason> Reasons,
-    ReportSubmission Report,
+    AgencyReport Report,
     IReadOnlyList<Indicator> Indicators,
     string Sha256,
     string BlobPath,
@@ -25,12 +25,39 @@ public sealed record AgencyMessage(
     public static AgencyMessage For(string agency, ReportDocument report, IReadOnlyList<Reason> routingReasons)
     {
         var classification = report.Classification ?? throw new InvalidOperationException($"Report {report.Id} is not classified.");
-        var normalised = agency is "dhs" or "doj" ? report.Report : report.Report with { Contact = null };
         return new AgencyMessage(
             "1.0", $"{report.Id}:{agency}", agency, report.Id, report.ElectionId, classification.Categories,
-            classification.Severity, report.Tlp, [.. classification.Reasons, .. routingReasons], normalised,
+            classification.Severity, report.Tlp, [.. classification.Reasons, .. routingReasons], AgencyReport.From(report.Report, withContact: agency is "dhs" or "doj"),
             ReportIndicators.All(report), report.Sha256, report.BlobPath, report.ReceivedAt);
     }
+}
+
+/// <summary>
+/// The report as an agency receives it (docs/schemas/agency-message-v1.json, <c>$defs/report</c>): its own record, so a
+/// field added to what is stored reaches agencies only when it is added here too.
+/// </summary>
+public sealed record AgencyReport(
+    string SchemaVersion,
+    string ElectionId,
+    bool FederalContest,
+    string Title,
+    string Narrative,
+    DateTimeOffset ObservedAt,
+    Jurisdiction? Jurisdiction,
+    string Tlp,
+    IReadOnlyList<string> Recipients,
+    IReadOnlyList<string> TargetedSystems,
+    IReadOnlyList<string> Effects,
+    IReadOnlyList<string> SuspectedForeignGovernments,
+    IReadOnlyList<NamedActor> NamedActors,
+    IReadOnlyList<Indicator> Indicators,
+    Contact? Contact,
+    string? PartnerReference)
+{
+    /// <summary>The one mapping from the stored report; contact details only for the agencies that notify victims.</summary>
+    public static AgencyReport From(StoredReport r, bool withContact) => new(
+        r.SchemaVersion, r.ElectionId, r.FederalContest, r.Title, r.Narrative, r.ObservedAt, r.Jurisdiction, r.Tlp, r.Recipients,
+        r.TargetedSystems, r.Effects, r.SuspectedForeignGovernments, r.NamedActors, r.Indicators, withContact ? r.Contact : null, r.PartnerReference);
 }
 
 /// <summary>

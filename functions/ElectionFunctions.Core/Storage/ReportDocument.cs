@@ -22,7 +22,7 @@ public sealed record ReportDocument
     public string? TlpSource { get; init; }
     /// <summary>Decisions taken at intake (a marking read as RED), shown before classification's.</summary>
     public IReadOnlyList<Reason> IntakeReasons { get; init; } = [];
-    public required ReportSubmission Report { get; init; }
+    public required StoredReport Report { get; init; }
     public ClassificationResult? Classification { get; init; }
     public IReadOnlyList<AgencyRouting> Routing { get; init; } = [];
     public IReadOnlyList<Reason> RoutingReasons { get; init; } = [];
