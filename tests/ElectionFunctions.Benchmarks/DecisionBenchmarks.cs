@@ -5,7 +5,6 @@ using ElectionFunctions.Http;
 using ElectionFunctions.Intake;
 using ElectionFunctions.Reporting;
 using ElectionFunctions.Routing;
-using ElectionFunctions.Tests;
 using Microsoft.Extensions.Configuration;
 
 namespace ElectionFunctions.Benchmarks;

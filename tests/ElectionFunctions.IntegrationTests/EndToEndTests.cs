@@ -134,7 +134,7 @@ public sealed class EndToEndTests(LocalStack stack)
         var id = Guid.NewGuid().ToString("N");
         await stack.Service<ReportStore>().TryCreateAsync(new ReportDocument
         {
-            Id = id, PartnerId = LocalStack.Partner, Status = "classified", ReceivedAt = DateTimeOffset.UtcNow,
+            Id = id, PartnerId = TestPartners.Partner, Status = "classified", ReceivedAt = DateTimeOffset.UtcNow,
             Sha256 = new string('0', 64), BlobPath = "submissions/none.json", ContentType = "application/json",
             ElectionId = report.ElectionId, Tlp = report.Tlp!, Report = report,
             Classification = stack.Service<Classification.Classifier>().Classify(report),

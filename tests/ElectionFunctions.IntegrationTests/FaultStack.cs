@@ -1,8 +1,5 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using ElectionFunctions.LocalHost;
 using ElectionFunctions.LocalHost.Emulators;
-using ElectionFunctions.Security;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -26,22 +23,19 @@ public sealed class FaultStack : IAsyncLifetime
     public const string Partner = "fault-partner";
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "electionfunctions-faults-" + Guid.NewGuid().ToString("N")[..12]);
-    private readonly ConcurrentQueue<string> _hostOutput = new();
-    private Process? _host;
+    private HostProcess? _host;
     private ServiceProvider? _services;
     private Dictionary<string, string?> _settings = [];
+    private TestIdentity _identity = null!;
 
     public EmulatorProcesses Emulators { get; private set; } = null!;
     public HttpClient Http { get; private set; } = null!;
-    public Microsoft.IdentityModel.Tokens.SecurityKey Key { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
     {
         var cancel = TestContext.Current.CancellationToken;
         Directory.CreateDirectory(Path.Combine(_folder, "azurite"));
-        var keyFile = Path.Combine(_folder, "signing-key.pem");
-        DevelopmentTokens.EnsureKey(keyFile);
-        Key = DevelopmentAuthOptions.LoadKey(keyFile);
+        _identity = new TestIdentity(Path.Combine(_folder, "signing-key.pem"));
         Emulators = await EmulatorProcesses.StartAsync(storage: true, cosmos: true, NullLogger.Instance, cancel, Path.Combine(_folder, "azurite"));
 
         var port = EmulatorProcesses.FreePort();
@@ -50,7 +44,7 @@ public sealed class FaultStack : IAsyncLifetime
             ["urls"] = $"http://127.0.0.1:{port}",
             ["AzureWebJobsStorage"] = Emulators.StorageConnectionString,
             ["Cosmos:Endpoint"] = Emulators.CosmosEndpoint!.AbsoluteUri,
-            [$"{DevelopmentAuthOptions.Section}:SigningKeyFile"] = keyFile,
+            [_identity.Setting.Key] = _identity.Setting.Value,
             ["PackageSchedule"] = "0 0 0 1 1 *",
             // Shortened so that recovery from a crash fits in a test: a message being handled comes back
             // after 10 s, a dead attempt's claims run out after 5 s, reconciliation looks every 5 s for
@@ -61,7 +55,7 @@ public sealed class FaultStack : IAsyncLifetime
             ["Reconciliation:StuckAfter"] = "00:00:20",
             ["Logging:LogLevel:Default"] = "Warning",
         };
-        StackFixture.Register(_settings, Partner);
+        TestPartners.Register(_settings, Partner);
         await StartHostAsync(cancel);
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
 
@@ -75,53 +69,29 @@ public sealed class FaultStack : IAsyncLifetime
 
     public T Service<T>() where T : notnull => _services!.GetRequiredService<T>();
 
-    public string Token() => DevelopmentTokens.Create(Key, StackFixture.Issuer, StackFixture.Audience, Partner,
-        [AppRoles.Submit, AppRoles.Read], DateTimeOffset.UtcNow, TimeSpan.FromMinutes(30));
+    public string Token() => _identity.Token(Partner, lifetime: TimeSpan.FromMinutes(30));
 
     /// <summary>The local host as its own process, as `make run` starts it; ready when /api/health answers 200.</summary>
     public async Task StartHostAsync(CancellationToken cancellationToken)
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            // An empty folder: no local.settings.json is read, only these settings.
-            WorkingDirectory = _folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ElectionFunctions.LocalHost.dll"));
-        foreach (var (key, value) in _settings) info.Environment[key.Replace(":", "__")] = value;
-        _host = Process.Start(info) ?? throw new InvalidOperationException("Could not start the local host.");
-        _host.OutputDataReceived += (_, e) => Keep(e.Data);
-        _host.ErrorDataReceived += (_, e) => Keep(e.Data);
-        _host.BeginOutputReadLine();
-        _host.BeginErrorReadLine();
-
-        await RealHostStack.WaitHealthyAsync(new Uri(_settings["urls"]!), _host, TimeSpan.FromSeconds(120), "The local host", HostOutput, cancellationToken);
+        // An empty folder: no local.settings.json is read, only these settings.
+        _host = HostProcess.Start(Path.Combine(AppContext.BaseDirectory, "ElectionFunctions.LocalHost.dll"), _folder, _settings);
+        await _host.WaitHealthyAsync(new Uri(_settings["urls"]!), TimeSpan.FromSeconds(120), "The local host", cancellationToken);
     }
 
     /// <summary>SIGKILL: no shutdown, no lease given back, handlers stopped wherever they were.</summary>
     public async Task KillHostAsync()
     {
-        _host!.Kill(entireProcessTree: true);
-        await _host.WaitForExitAsync();
-        _host.Dispose();
+        await _host!.DisposeAsync();
         _host = null;
     }
 
-    public string HostOutput() => string.Join('\n', _hostOutput.TakeLast(60));
-
-    private void Keep(string? line)
-    {
-        if (line is null) return;
-        _hostOutput.Enqueue(line);
-        while (_hostOutput.Count > 500) _hostOutput.TryDequeue(out _);
-    }
+    public string HostOutput() => _host?.Output() ?? "(the host is not running)";
 
     public async ValueTask DisposeAsync()
     {
         Http?.Dispose();
-        if (_host is not null) await KillHostAsync();
+        if (_host is not null) await _host.DisposeAsync();
         if (_services is not null) await _services.DisposeAsync();
         if (Emulators is not null) await Emulators.DisposeAsync();
         try { Directory.Delete(_folder, recursive: true); }

@@ -43,7 +43,7 @@ public sealed class HostileInputTests(HttpOnlyStack stack) : IClassFixture<HttpO
     }
 
     private static string Token(HttpOnlyStack s, string partner = Partner, string[]? roles = null, DateTimeOffset? now = null,
-        TimeSpan? lifetime = null, string issuer = LocalStack.Issuer, string audience = LocalStack.Audience, SecurityKey? key = null) =>
+        TimeSpan? lifetime = null, string issuer = TestIdentity.Issuer, string audience = TestIdentity.Audience, SecurityKey? key = null) =>
         s.Token(partner, roles ?? [AppRoles.Submit], lifetime, now, issuer, audience, key);
 
     private static HttpRequestMessage Post(HttpOnlyStack s, byte[] body, string? contentType = "application/json", string? token = null, Action<HttpRequestMessage>? more = null)
@@ -81,7 +81,7 @@ public sealed class HostileInputTests(HttpOnlyStack stack) : IClassFixture<HttpO
 
     private static string WithoutClient(HttpOnlyStack s) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
     {
-        Issuer = LocalStack.Issuer, Audience = LocalStack.Audience, Expires = DateTime.UtcNow.AddMinutes(5),
+        Issuer = TestIdentity.Issuer, Audience = TestIdentity.Audience, Expires = DateTime.UtcNow.AddMinutes(5),
         SigningCredentials = new SigningCredentials(s.Key, SecurityAlgorithms.RsaSha256),
         Claims = new Dictionary<string, object> { ["roles"] = new[] { AppRoles.Submit }, ["sub"] = "nobody" },
     });
@@ -106,7 +106,7 @@ public sealed class HostileInputTests(HttpOnlyStack stack) : IClassFixture<HttpO
         ["auth: alg none"] = Auth(s => "Bearer " + Unsigned(s)),
         ["auth: wrong signing key"] = Auth(s => "Bearer " + Token(s, key: new RsaSecurityKey(RSA.Create(2048)) { KeyId = DevelopmentAuthOptions.KeyId })),
         ["auth: HMAC key confusion"] = Auth(_ => "Bearer " + LocalHost.DevelopmentTokens.Create(new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(64)) { KeyId = DevelopmentAuthOptions.KeyId },
-            LocalStack.Issuer, LocalStack.Audience, Partner, [AppRoles.Submit], DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5), SecurityAlgorithms.HmacSha256)),
+            TestIdentity.Issuer, TestIdentity.Audience, Partner, [AppRoles.Submit], DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5), SecurityAlgorithms.HmacSha256)),
         ["auth: tampered payload"] = Auth(s => "Bearer " + Tampered(s)),
         ["auth: garbage"] = Auth(_ => "Bearer not.a.jwt"),
         ["auth: no client id"] = Auth(s => "Bearer " + WithoutClient(s)),

@@ -21,7 +21,7 @@ public sealed class IntakeTests(LocalStack stack)
         Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
         Assert.Equal(await first.Content.ReadAsStringAsync(Cancel), await second.Content.ReadAsStringAsync(Cancel));
         var reportId = (await first.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("reportId").GetString()!;
-        Assert.Equal(ReportIds.ForKey(LocalStack.Partner, key), reportId);
+        Assert.Equal(ReportIds.ForKey(TestPartners.Partner, key), reportId);
 
         var count = 0;
         await foreach (var report in stack.Service<ReportStore>().QueryElectionAsync("2026-11-03-general", Cancel))
@@ -115,7 +115,7 @@ public sealed class IntakeTests(LocalStack stack)
             .GetBlobClient(stored.BlobPath["submissions/".Length..]).DownloadContentAsync(Cancel);
         Assert.Equal(Sample("incident.stix.json"), raw.Value.Content.ToString());
         Assert.Equal("Emennet Pasargad", stored.Report.NamedActors![0].Name);
-        Assert.Equal(LocalStack.Partner, stored.Partner!.Id);
+        Assert.Equal(TestPartners.Partner, stored.Partner!.Id);
     }
 
     [Fact]
@@ -147,7 +147,7 @@ public sealed class IntakeTests(LocalStack stack)
 
         Assert.All(responses, r => Assert.Equal(202, r.Item1));
         Assert.Single(responses.Select(r => r.Item2).Distinct());
-        var reportId = ReportIds.ForKey(LocalStack.Partner, key);
+        var reportId = ReportIds.ForKey(TestPartners.Partner, key);
         var documents = 0;
         await foreach (var report in stack.Service<ReportStore>().QueryElectionAsync("2026-11-03-general", Cancel))
             if (report.Id == reportId) documents++;

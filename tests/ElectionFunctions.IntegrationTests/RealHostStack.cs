@@ -1,12 +1,10 @@
 using ElectionFunctions.Operations;
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ElectionFunctions.LocalHost;
 using ElectionFunctions.LocalHost.Emulators;
-using ElectionFunctions.Security;
 using ElectionFunctions.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,8 +19,8 @@ public interface IScenarioStack
     string Host { get; }
     HttpClient Http { get; }
     T Service<T>() where T : notnull;
-    string Token(string partner = StackFixture.Partner, string[]? roles = null, TimeSpan? lifetime = null, DateTimeOffset? now = null,
-        string issuer = StackFixture.Issuer, string audience = StackFixture.Audience, Microsoft.IdentityModel.Tokens.SecurityKey? key = null);
+    string Token(string partner = TestPartners.Partner, string[]? roles = null, TimeSpan? lifetime = null, DateTimeOffset? now = null,
+        string issuer = TestIdentity.Issuer, string audience = TestIdentity.Audience, Microsoft.IdentityModel.Tokens.SecurityKey? key = null);
 }
 
 /// <summary>
@@ -35,15 +33,14 @@ public sealed class RealHostStack : IAsyncLifetime, IScenarioStack
     public const string PackageSchedule = "*/20 * * * * *";
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "electionfunctions-realhost-" + Guid.NewGuid().ToString("N")[..12]);
-    private readonly ConcurrentQueue<string> _output = new();
-    private Process? _host;
+    private HostProcess? _host;
     private ServiceProvider? _services;
     private EmulatorProcesses? _emulators;
+    private TestIdentity _identity = null!;
 
     public string Host => "functions";
     public EmulatorProcesses Emulators => _emulators!;
     public HttpClient Http { get; private set; } = null!;
-    public Microsoft.IdentityModel.Tokens.SecurityKey Key { get; private set; } = null!;
 
     /// <summary>The host's dll, built (or found in its cache) by ../shared/functions-host/build.</summary>
     public static string BuildHost()
@@ -76,9 +73,7 @@ public sealed class RealHostStack : IAsyncLifetime, IScenarioStack
         var cancel = TestContext.Current.CancellationToken;
         var dll = BuildHost();
         Directory.CreateDirectory(_folder);
-        var keyFile = Path.Combine(_folder, "signing-key.pem");
-        DevelopmentTokens.EnsureKey(keyFile);
-        Key = DevelopmentAuthOptions.LoadKey(keyFile);
+        _identity = new TestIdentity(Path.Combine(_folder, "signing-key.pem"));
         _emulators = await EmulatorProcesses.StartAsync(storage: true, cosmos: true, NullLogger.Instance, cancel);
 
         var port = EmulatorProcesses.FreePort();
@@ -87,10 +82,10 @@ public sealed class RealHostStack : IAsyncLifetime, IScenarioStack
             ["AzureWebJobsStorage"] = _emulators.StorageConnectionString,
             ["Cosmos:Endpoint"] = _emulators.CosmosEndpoint!.AbsoluteUri,
             ["Cosmos:CreateIfNotExists"] = "true",
-            [$"{DevelopmentAuthOptions.Section}:SigningKeyFile"] = keyFile,
+            [_identity.Setting.Key] = _identity.Setting.Value,
             ["AzureAd:Instance"] = "https://login.microsoftonline.com/",
             ["AzureAd:TenantId"] = "00000000-0000-0000-0000-000000000000",
-            ["AzureAd:ClientId"] = StackFixture.Audience,
+            ["AzureAd:ClientId"] = TestIdentity.Audience,
             [Reporting.PackageHandler.ScheduleSetting] = PackageSchedule,
             [ReconciliationOptions.ScheduleSetting] = "*/5 * * * * *",
             ["Reconciliation:StuckAfter"] = "00:00:30",
@@ -98,7 +93,7 @@ public sealed class RealHostStack : IAsyncLifetime, IScenarioStack
             ["Resilience:Timeout"] = "00:00:03",
             ["Resilience:MaxRetries"] = "1",
         };
-        StackFixture.RegisterPartners(settings);
+        TestPartners.RegisterAll(settings);
 
         // The stores the app expects (in Azure the infrastructure creates them), and the test's own clients on them.
         var configuration = new ConfigurationManager();
@@ -109,74 +104,36 @@ public sealed class RealHostStack : IAsyncLifetime, IScenarioStack
         _services = services.BuildServiceProvider();
         await _services.GetRequiredService<StorageInitializer>().EnsureCreatedAsync(cancel);
 
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = _folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(dll);
-        // The host runs Linux Consumption code paths when CONTAINER_NAME is set (its README); this is a plain host.
-        info.Environment.Remove("CONTAINER_NAME");
-        foreach (var (key, value) in settings) info.Environment[key.Replace(":", "__")] = value;
-        info.Environment["AzureWebJobsScriptRoot"] = ScriptRoot();
-        info.Environment["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated";
-        info.Environment["AzureFunctionsWebHost__hostid"] = "ef-test-" + Guid.NewGuid().ToString("N")[..12];
-        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-        info.Environment["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development";
-        _host = Process.Start(info) ?? throw new InvalidOperationException("Could not start the Functions host.");
-        _host.OutputDataReceived += (_, e) => Keep(e.Data);
-        _host.ErrorDataReceived += (_, e) => Keep(e.Data);
-        _host.BeginOutputReadLine();
-        _host.BeginErrorReadLine();
+        _host = HostProcess.Start(dll, _folder, settings, info =>
+        {
+            // The host runs Linux Consumption code paths when CONTAINER_NAME is set (its README); this is a plain host.
+            info.Environment.Remove("CONTAINER_NAME");
+            info.Environment["AzureWebJobsScriptRoot"] = ScriptRoot();
+            info.Environment["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated";
+            info.Environment["AzureFunctionsWebHost__hostid"] = "ef-test-" + Guid.NewGuid().ToString("N")[..12];
+            info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+            info.Environment["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development";
+        }, keepLines: 2000);
 
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
         // Ready when an HTTP function answers: the host is up and the worker has indexed the functions. On a busy
         // machine that can take a while; it fails only if the host exits or nothing answers for five minutes.
-        await WaitHealthyAsync(Http.BaseAddress, _host, TimeSpan.FromMinutes(5), "The Functions host", Output, cancel);
-    }
-
-    /// <summary>Polls GET /api/health until 200; throws with the host's output when the process exits or <paramref name="within"/> passes.</summary>
-    public static async Task WaitHealthyAsync(Uri host, Process process, TimeSpan within, string what, Func<string> output, CancellationToken cancellationToken)
-    {
-        using var probe = new HttpClient { BaseAddress = host, Timeout = TimeSpan.FromSeconds(10) };
-        var deadline = DateTime.UtcNow + within;
-        while (true)
-        {
-            try
-            {
-                using var health = await probe.GetAsync("/api/health", cancellationToken);
-                if (health.IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException) { }
-            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested) { }
-            if (process.HasExited || DateTime.UtcNow > deadline)
-                throw new InvalidOperationException($"{what} did not become healthy:\n" + output());
-            await Task.Delay(250, cancellationToken);
-        }
+        await _host.WaitHealthyAsync(Http.BaseAddress, TimeSpan.FromMinutes(5), "The Functions host", cancel);
     }
 
     public T Service<T>() where T : notnull => _services!.GetRequiredService<T>();
 
-    public string Token(string partner = StackFixture.Partner, string[]? roles = null, TimeSpan? lifetime = null, DateTimeOffset? now = null,
-        string issuer = StackFixture.Issuer, string audience = StackFixture.Audience, Microsoft.IdentityModel.Tokens.SecurityKey? key = null) =>
-        DevelopmentTokens.Create(key ?? Key, issuer, audience, partner, roles ?? [AppRoles.Submit, AppRoles.Read],
-            now ?? DateTimeOffset.UtcNow, lifetime ?? TimeSpan.FromMinutes(10));
+    public string Token(string partner = TestPartners.Partner, string[]? roles = null, TimeSpan? lifetime = null, DateTimeOffset? now = null,
+        string issuer = TestIdentity.Issuer, string audience = TestIdentity.Audience, Microsoft.IdentityModel.Tokens.SecurityKey? key = null) =>
+        _identity.Token(partner, roles, lifetime, now, issuer, audience, key);
 
     /// <summary>The host's last lines of output (for a failure message).</summary>
-    public string Output() => string.Join('\n', _output.TakeLast(80));
-
-    private void Keep(string? line)
-    {
-        if (line is null) return;
-        _output.Enqueue(line);
-        while (_output.Count > 2000) _output.TryDequeue(out _);
-    }
+    public string Output() => _host?.Output(80) ?? "";
 
     public async ValueTask DisposeAsync()
     {
         Http?.Dispose();
-        if (_host is { HasExited: false })
-        {
-            _host.Kill(entireProcessTree: true);
-            await _host.WaitForExitAsync();
-        }
-        _host?.Dispose();
+        if (_host is not null) await _host.DisposeAsync();
         if (_services is not null) await _services.DisposeAsync();
         if (_emulators is not null) await _emulators.DisposeAsync();
         try { Directory.Delete(_folder, recursive: true); }

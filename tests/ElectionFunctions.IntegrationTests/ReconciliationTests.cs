@@ -20,10 +20,10 @@ public sealed class ReconciliationTests(LocalStack stack)
     {
         using var body = JsonDocument.Parse(Bodies.Incident("stranded " + Guid.NewGuid()));
         var report = stack.Service<SubmissionValidator>().Validate(body.RootElement).Report!;
-        var id = ReportIds.ForKey(StackFixture.Partner, Guid.NewGuid().ToString());
+        var id = ReportIds.ForKey(TestPartners.Partner, Guid.NewGuid().ToString());
         var document = new ReportDocument
         {
-            Id = id, PartnerId = StackFixture.Partner, Status = status, ReceivedAt = DateTimeOffset.UtcNow,
+            Id = id, PartnerId = TestPartners.Partner, Status = status, ReceivedAt = DateTimeOffset.UtcNow,
             Sha256 = new string('0', 64), BlobPath = $"submissions/{id}.json", ContentType = "application/json",
             ElectionId = report.ElectionId, Tlp = report.Tlp!, Report = report,
         };

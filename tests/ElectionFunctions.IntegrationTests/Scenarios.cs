@@ -147,10 +147,10 @@ public abstract class Scenarios(IScenarioStack stack)
     {
         using var body = JsonDocument.Parse(Bodies.Incident("stranded " + Guid.NewGuid()));
         var report = stack.Service<SubmissionValidator>().Validate(body.RootElement).Report!;
-        var id = ReportIds.ForKey(StackFixture.Partner, Guid.NewGuid().ToString());
+        var id = ReportIds.ForKey(TestPartners.Partner, Guid.NewGuid().ToString());
         Assert.True(await stack.Service<ReportStore>().TryCreateAsync(new ReportDocument
         {
-            Id = id, PartnerId = StackFixture.Partner, Status = status, ReceivedAt = DateTimeOffset.UtcNow,
+            Id = id, PartnerId = TestPartners.Partner, Status = status, ReceivedAt = DateTimeOffset.UtcNow,
             Sha256 = new string('0', 64), BlobPath = $"submissions/{id}.json", ContentType = "application/json",
             ElectionId = report.ElectionId, Tlp = report.Tlp!, Report = report,
         }, Cancel));
@@ -171,7 +171,7 @@ public abstract class Scenarios(IScenarioStack stack)
     [Fact]
     public async Task A_MISP_export_marked_RED_reaches_ODNI_alone()
     {
-        using var response = await SubmitAsync(ElectionFunctions.Tests.TestPaths.Sample("misp-export.stix.json"), Stix, key: $"{stack.Host}-misp-" + Guid.NewGuid());
+        using var response = await SubmitAsync(TestPaths.Sample("misp-export.stix.json"), Stix, key: $"{stack.Host}-misp-" + Guid.NewGuid());
         var routed = await WaitForStatusAsync(await AcceptedAsync(response), ReportStatus.Routed);
         Assert.Equal("RED", routed.GetProperty("tlp").GetString());
         Assert.All(routed.GetProperty("routing").EnumerateArray(), r => Assert.Equal("odni", r.GetProperty("agency").GetString()));
@@ -230,7 +230,7 @@ public abstract class Scenarios(IScenarioStack stack)
     [Fact]
     public async Task A_partner_over_its_limit_gets_429_with_Retry_After()
     {
-        var token = stack.Token(StackFixture.LimitedPartner, [AppRoles.Read]);
+        var token = stack.Token(TestPartners.LimitedPartner, [AppRoles.Read]);
         HttpResponseMessage? limited = null;
         for (var i = 0; i < 10 && limited is null; i++)
         {
@@ -265,7 +265,7 @@ public abstract class Scenarios(IScenarioStack stack)
     {
         using var schema = await stack.Http.GetAsync("/api/schemas/report-v1.json", Cancel);
         Assert.Equal(HttpStatusCode.OK, schema.StatusCode);
-        Assert.Equal(File.ReadAllBytes(Path.Combine(ElectionFunctions.Tests.TestPaths.RepositoryRoot, "docs", "schemas", "report-v1.json")),
+        Assert.Equal(File.ReadAllBytes(Path.Combine(TestPaths.RepositoryRoot, "docs", "schemas", "report-v1.json")),
             await schema.Content.ReadAsByteArrayAsync(Cancel));
 
         using var health = await stack.Http.GetAsync("/api/health", Cancel);

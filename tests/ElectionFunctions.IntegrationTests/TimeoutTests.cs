@@ -45,7 +45,7 @@ public sealed class TimeoutTests(LocalStack stack)
             using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancel));
             Assert.Equal("urn:electionfunctions:problem:service-unavailable", problem.RootElement.GetProperty("type").GetString());
             // The blob write never completed, so the document was never written either.
-            var id = Intake.ReportIds.ForKey(StackFixture.Partner, "black-hole");
+            var id = Intake.ReportIds.ForKey(TestPartners.Partner, "black-hole");
             Assert.Null(await stack.Service<ReportStore>().ReadAsync(id, cancel));
         }
         finally
@@ -99,49 +99,36 @@ public sealed class TimeoutTests(LocalStack stack)
     /// <summary>The local host on the given stores, HTTP only, each outbound try bounded to one second and retried once.</summary>
     private sealed class ShortTimeoutHost : IAsyncDisposable
     {
-        private readonly string _keyFile = Path.Combine(Path.GetTempPath(), $"electionfunctions-timeout-{Guid.NewGuid():N}.pem");
-        private Microsoft.AspNetCore.Builder.WebApplication? _app;
-        private LocalHost.Emulators.EmulatorProcesses? _emulators;
+        private readonly TestIdentity _identity = new();
+        private InProcessHost? _host;
 
-        public HttpClient Http { get; private set; } = null!;
+        public HttpClient Http => _host!.Http;
 
         public static async Task<ShortTimeoutHost> StartAsync(string storage, string cosmosEndpoint, CancellationToken cancel)
         {
             var host = new ShortTimeoutHost();
-            DevelopmentTokens.EnsureKey(host._keyFile);
             var settings = new Dictionary<string, string?>
             {
-                ["urls"] = "http://127.0.0.1:0",
                 [LocalHostApp.TriggersSetting] = "false",
                 ["AzureWebJobsStorage"] = storage,
                 ["Cosmos:Endpoint"] = cosmosEndpoint,
                 ["Cosmos:CreateIfNotExists"] = "false",
-                [$"{DevelopmentAuthOptions.Section}:SigningKeyFile"] = host._keyFile,
                 // One try of one second and one retry; without a timeout the request would hang past the client's timeout.
                 ["Resilience:Timeout"] = "00:00:01",
                 ["Resilience:MaxRetries"] = "1",
                 ["Logging:LogLevel:Default"] = "Error",
             };
-            StackFixture.Register(settings, StackFixture.Partner);
-            (host._app, host._emulators) = await LocalHostApp.BuildAsync([], settings, cancel);
-            await host._app.StartAsync(cancel);
-            host.Http = new HttpClient { BaseAddress = new Uri(host._app.Urls.First()), Timeout = TimeSpan.FromSeconds(120) };
+            TestPartners.Register(settings, TestPartners.Partner);
+            host._host = await InProcessHost.StartAsync(host._identity, settings, cancel, clientTimeout: TimeSpan.FromSeconds(120));
             return host;
         }
 
-        public string Token(string role) => DevelopmentTokens.Create(DevelopmentAuthOptions.LoadKey(_keyFile), StackFixture.Issuer, StackFixture.Audience,
-            StackFixture.Partner, [role], DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
+        public string Token(string role) => _identity.Token(TestPartners.Partner, [role], TimeSpan.FromMinutes(5));
 
         public async ValueTask DisposeAsync()
         {
-            Http?.Dispose();
-            if (_app is not null)
-            {
-                await _app.StopAsync(CancellationToken.None);
-                await _app.DisposeAsync();
-            }
-            if (_emulators is not null) await _emulators.DisposeAsync();
-            File.Delete(_keyFile);
+            if (_host is not null) await _host.DisposeAsync();
+            _identity.Dispose();
         }
     }
 }

@@ -31,7 +31,7 @@ public sealed class TrustTests(LocalStack stack)
     [Fact]
     public async Task A_MISP_export_marked_RED_on_an_indicator_is_RED_says_why_and_reaches_no_agency_but_ODNI()
     {
-        using var response = await stack.SubmitAsync(ElectionFunctions.Tests.TestPaths.Sample("misp-export.stix.json"), idempotencyKey: "misp-" + Guid.NewGuid(), contentType: Stix);
+        using var response = await stack.SubmitAsync(TestPaths.Sample("misp-export.stix.json"), idempotencyKey: "misp-" + Guid.NewGuid(), contentType: Stix);
         var report = await stack.WaitForStatusAsync(await AcceptedAsync(response), "routed", TimeSpan.FromSeconds(60));
 
         Assert.Equal("RED", report.GetProperty("tlp").GetString());
@@ -44,7 +44,7 @@ public sealed class TrustTests(LocalStack stack)
     [Fact]
     public async Task An_OpenCTI_export_is_AMBER_STRICT()
     {
-        using var response = await stack.SubmitAsync(ElectionFunctions.Tests.TestPaths.Sample("opencti-export.stix.json"), idempotencyKey: "opencti-" + Guid.NewGuid(), contentType: Stix);
+        using var response = await stack.SubmitAsync(TestPaths.Sample("opencti-export.stix.json"), idempotencyKey: "opencti-" + Guid.NewGuid(), contentType: Stix);
         var report = await stack.WaitForStatusAsync(await AcceptedAsync(response), "routed", TimeSpan.FromSeconds(60));
         Assert.Equal("AMBER+STRICT", report.GetProperty("tlp").GetString());
         Assert.Contains("826578e1-40ad-459f-bc73-ede076f81f37 (OpenCTI)", report.GetProperty("tlpSource").GetString());
@@ -53,7 +53,7 @@ public sealed class TrustTests(LocalStack stack)
     [Fact]
     public async Task A_custom_marking_makes_the_report_RED_and_the_partner_reads_why()
     {
-        var bundle = JsonNode.Parse(ElectionFunctions.Tests.TestPaths.Sample("incident.stix.json"))!;
+        var bundle = JsonNode.Parse(TestPaths.Sample("incident.stix.json"))!;
         var objects = bundle["objects"]!.AsArray();
         objects.Add(JsonNode.Parse("""
             {"type":"marking-definition","spec_version":"2.1","id":"marking-definition--a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d","created":"2026-01-01T00:00:00Z",
@@ -99,7 +99,7 @@ public sealed class TrustTests(LocalStack stack)
     [Fact]
     public async Task A_partner_over_its_rate_limit_gets_429_with_Retry_After_and_other_partners_do_not()
     {
-        var token = stack.Token(LocalStack.LimitedPartner, [AppRoles.Read]);
+        var token = stack.Token(TestPartners.LimitedPartner, [AppRoles.Read]);
         var statuses = new List<HttpStatusCode>();
         HttpResponseMessage? limited = null;
         // A burst of 3, then 1 per second: ten requests back to back meet the limit however slow the machine is, unless each takes a second.
@@ -158,7 +158,7 @@ public sealed class TrustTests(LocalStack stack)
     [Fact]
     public async Task The_largest_indicator_bundle_is_refused_once_and_briefly()
     {
-        var json = ElectionFunctions.Tests.LargeBodies.IndicatorBundle();
+        var json = LargeBodies.IndicatorBundle();
         var watch = Stopwatch.StartNew();
         using var response = await stack.SubmitAsync(json, contentType: Stix);
         var text = await response.Content.ReadAsStringAsync(Cancel);

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace ElectionFunctions.Tests;
+namespace ElectionFunctions.TestSupport;
 
 /// <summary>Bodies at the intake's limits, shared by the unit and the integration tests.</summary>
 public static class LargeBodies

@@ -1,6 +1,6 @@
 using ElectionFunctions.Intake;
 
-namespace ElectionFunctions.Tests;
+namespace ElectionFunctions.TestSupport;
 
 /// <summary>A deterministic election of classified and routed reports, to check the package against an independent count.</summary>
 public static class GeneratedElection

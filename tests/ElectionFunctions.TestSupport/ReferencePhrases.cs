@@ -1,13 +1,13 @@
 using System.Text.RegularExpressions;
 
-namespace ElectionFunctions.Tests;
+namespace ElectionFunctions.TestSupport;
 
 /// <summary>
 /// The phrase rules as the classifier ran them before <see cref="Classification.PhraseMatcher"/>: one
 /// regular expression per rule, each scanning the whole narrative. The reference the matcher is tested
 /// against, and the "before" of the benchmark.
 /// </summary>
-internal sealed class ReferencePhrases(IEnumerable<IReadOnlyList<string>> groups)
+public sealed class ReferencePhrases(IEnumerable<IReadOnlyList<string>> groups)
 {
     private readonly Regex?[] _expressions = [.. groups.Select(g => g.Count == 0 ? null : Expression(g))];
 

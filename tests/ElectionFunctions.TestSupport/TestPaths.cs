@@ -1,6 +1,6 @@
-namespace ElectionFunctions.Tests;
+namespace ElectionFunctions.TestSupport;
 
-internal static class TestPaths
+public static class TestPaths
 {
     public static string RepositoryRoot { get; } = Find();
 

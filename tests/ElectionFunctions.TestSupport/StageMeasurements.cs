@@ -2,14 +2,14 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace ElectionFunctions.IntegrationTests;
+namespace ElectionFunctions.TestSupport;
 
 /// <summary>
 /// Every measurement of meter <c>ElectionFunctions</c> while it lives, with the stage it was tagged with
 /// ("other" when none). Our activities are sampled meanwhile, as OpenTelemetry samples them in the Functions
 /// app, because the stage is read from the current activity. Used by TracingTests and by make bench.
 /// </summary>
-internal sealed class StageMeasurements : IDisposable
+public sealed class StageMeasurements : IDisposable
 {
     private readonly ActivityListener _activities = new()
     {

@@ -3,10 +3,10 @@ using ElectionFunctions.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace ElectionFunctions.Tests;
+namespace ElectionFunctions.TestSupport;
 
 /// <summary>The settings the app ships (electionsettings.json, classification-rules.json), loaded as the hosts load them.</summary>
-internal static class ShippedSettings
+public static class ShippedSettings
 {
     public static readonly IConfiguration Configuration = new ConfigurationBuilder().AddElectionSettingsDefaults().Build();
 
