@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace ElectionFunctions.IntegrationTests;
 
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class FaultCollection
+public sealed class FaultCollection : ICollectionFixture<FaultStack>
 {
     /// <summary>Runs alone, after the parallel tests: the faults stop processes and the load needs the cores.</summary>
     public const string Name = "faults";

@@ -16,7 +16,7 @@ namespace ElectionFunctions.IntegrationTests;
 /// restarted; a partner retries 503s and lost connections with the same Idempotency-Key, as API.md asks.
 /// </summary>
 [Collection(FaultCollection.Name)]
-public sealed class FaultTests(FaultStack stack) : IClassFixture<FaultStack>
+public sealed class FaultTests(FaultStack stack)
 {
     private const int Reports = 500;
     private const int PerSecond = 50;

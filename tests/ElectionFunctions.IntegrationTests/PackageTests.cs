@@ -21,8 +21,12 @@ public sealed class PackageTests(LocalStack stack)
         public override DateTimeOffset GetUtcNow() => Now;
     }
 
+    private static readonly TimeSpan Grace = new ElectionsOptions().SealGrace;
+
     private PackageCompiler Compiler(Election election, TimeProvider clock) => new(stack.Service<ReportStore>(), stack.Service<PackageStore>(),
         stack.Service<BlobServiceClient>(), Options.Create(new ElectionsOptions { Calendar = [election] }), clock, NullLogger<PackageCompiler>.Instance);
+
+    private BlobContainerClient Packages => stack.Service<BlobServiceClient>().GetBlobContainerClient("packages");
 
     private async Task InsertAsync(IEnumerable<ReportDocument> reports) =>
         await Parallel.ForEachAsync(reports, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = Cancel },
@@ -55,7 +59,7 @@ public sealed class PackageTests(LocalStack stack)
         var tables = Enumerable.Range(0, 4).Select(_ => new StringWriter()).ToArray();
         var aggregator = new PackageAggregator(new PackageTables(tables[0], tables[1], tables[2], tables[3]));
         foreach (var r in reports.OrderBy(r => r.Id, StringComparer.Ordinal)) aggregator.Add(r);
-        var expected = JsonSerializer.SerializeToUtf8Bytes(aggregator.Build(election, 45, "final", "final", null, clock.Now), ElectionJsonContext.Default.ElectionPackage);
+        var expected = JsonSerializer.SerializeToUtf8Bytes(aggregator.Build(election, 45, "final", "final", null, clock.Now - Grace), ElectionJsonContext.Default.ElectionPackage);
         Assert.Equal(expected, await DownloadAsync($"{election.Id}/final/package.json"));
 
         // Sealed: every file is in the manifest with its hash, and rebuilding from unchanged data gives the same bytes.
@@ -78,6 +82,126 @@ public sealed class PackageTests(LocalStack stack)
         Assert.Equal(["draft-001", "draft-002", "final", "addendum-001"], state.Versions.Select(v => v.Version));
         Assert.Null(state.LeaseHolder);
         Assert.Equal(compiled.Package.Files, await compiler.RebuildAsync(election.Id, "addendum-001", Cancel));
+    }
+
+    [Fact]
+    public async Task The_seal_cut_off_puts_every_report_in_the_final_or_the_first_addendum()
+    {
+        // receivedAt is stamped before the report is written: one stamped just before the final's start may be stored
+        // after the final's query passed it. The final ends SealGrace before its start, the addendum takes what follows.
+        var election = new Election { Id = $"2026-06-02-seal-{Guid.NewGuid():N}"[..40], Date = new DateOnly(2026, 6, 2) };
+        var sealAt = new DateTimeOffset(2026, 7, 17, 6, 0, 0, TimeSpan.Zero);
+        var reports = GeneratedElection.Reports(election.Id, 4, sealAt.AddDays(-3), seed: 11).ToList();
+        var before = reports[0] with { ReceivedAt = sealAt - Grace - TimeSpan.FromSeconds(1) };
+        var atCutOff = reports[1] with { ReceivedAt = sealAt - Grace };
+        var inFlight = reports[2] with { ReceivedAt = sealAt - TimeSpan.FromSeconds(2) };
+        await InsertAsync([before, atCutOff, inFlight]);
+        var clock = new Clock(sealAt);
+        var compiler = Compiler(election, clock);
+
+        var final = (await compiler.CompileAsync(election.Id, Cancel)).Package!;
+        Assert.Equal(("final", 2), (final.Version, final.Reports));
+        var finalIds = await ReportIdsAsync(election.Id, "final");
+        Assert.Equal(new[] { before.Id, atCutOff.Id }.Order(StringComparer.Ordinal), finalIds);
+
+        // Stored after the final's query (stamped before it started): in the first addendum, with the one in flight.
+        var late = reports[3] with { ReceivedAt = sealAt - TimeSpan.FromSeconds(1) };
+        await InsertAsync([late]);
+        clock.Now = sealAt.AddDays(1);
+        var addendum = (await compiler.CompileAsync(election.Id, Cancel)).Package!;
+        Assert.Equal(("addendum-001", 2), (addendum.Version, addendum.Reports));
+        Assert.Equal(new[] { inFlight.Id, late.Id }.Order(StringComparer.Ordinal), await ReportIdsAsync(election.Id, "addendum-001"));
+        var state = (await stack.Service<PackageStore>().ReadOrCreateAsync(election.Id, Cancel)).Value;
+        Assert.Equal([(null, sealAt - Grace), (sealAt - Grace, clock.Now - Grace)], state.Versions.Select(v => (v.From, v.Through)));
+    }
+
+    [Fact]
+    public async Task A_version_committed_by_a_compile_that_stopped_before_recording_it_is_recorded_not_rewritten()
+    {
+        var election = new Election { Id = $"2026-06-02-adopt-{Guid.NewGuid():N}"[..40], Date = new DateOnly(2026, 6, 2) };
+        await InsertAsync(GeneratedElection.Reports(election.Id, 30, new DateTimeOffset(2026, 5, 20, 0, 0, 0, TimeSpan.Zero), seed: 3));
+        var clock = new Clock(new DateTimeOffset(2026, 7, 17, 6, 0, 0, TimeSpan.Zero));
+        var compiler = Compiler(election, clock);
+        var final = (await compiler.CompileAsync(election.Id, Cancel)).Package!;
+        var etags = await EtagsAsync(election.Id, "final");
+
+        // The state as it was before the compile recorded the final: the manifest exists, the state does not say so.
+        var states = stack.Service<PackageStore>();
+        var stored = await states.ReadOrCreateAsync(election.Id, Cancel);
+        Assert.NotNull(await states.TryReplaceAsync(stored.Value with { SealedThrough = null, CoveredThrough = null, Versions = [] }, stored.ETag, Cancel));
+
+        clock.Now = clock.Now.AddHours(1);
+        var again = await compiler.CompileAsync(election.Id, Cancel);
+        Assert.Equal((CompileOutcome.Compiled, "final", 30), (again.Outcome, again.Package!.Version, again.Package.Reports));
+        Assert.Equal(final.Files, again.Package.Files);
+        Assert.Equal(etags, await EtagsAsync(election.Id, "final"));
+        var state = (await states.ReadOrCreateAsync(election.Id, Cancel)).Value;
+        Assert.Equal([("final", final.Reports)], state.Versions.Select(v => (v.Version, v.Reports)));
+        Assert.NotNull(state.SealedThrough);
+    }
+
+    [Fact]
+    public async Task The_timer_writes_no_draft_when_no_report_changed_since_the_last()
+    {
+        // In its draft period by the real clock, which Cosmos DB's _ts (a report's last write, in seconds) also follows.
+        var election = new Election { Id = $"skip-{Guid.NewGuid():N}"[..36], Date = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-3) };
+        var reports = GeneratedElection.Reports(election.Id, 6, DateTimeOffset.UtcNow.AddDays(-2), seed: 9).ToList();
+        await InsertAsync(reports.Take(5));
+        await Task.Delay(TimeSpan.FromSeconds(1.1), Cancel); // the draft's instant is in a later second than every write
+        var compiler = Compiler(election, TimeProvider.System);
+
+        var first = await compiler.CompileAsync(election.Id, Cancel, onlyIfChanged: true);
+        Assert.Equal(("draft-001", 5), (first.Package!.Version, first.Package.Reports));
+        Assert.Equal(CompileOutcome.NothingNew, (await compiler.CompileAsync(election.Id, Cancel, onlyIfChanged: true)).Outcome);
+
+        await InsertAsync(reports.Skip(5));
+        var second = await compiler.CompileAsync(election.Id, Cancel, onlyIfChanged: true);
+        Assert.Equal(("draft-002", 6), (second.Package!.Version, second.Package.Reports));
+        // On demand, an operator gets a draft even when nothing changed.
+        Assert.Equal("draft-003", (await compiler.CompileAsync(election.Id, Cancel)).Package!.Version);
+    }
+
+    [Fact]
+    public async Task The_lease_is_renewed_while_its_holder_runs_and_given_back_when_it_ends()
+    {
+        var electionId = $"lease-{Guid.NewGuid():N}";
+        var states = stack.Service<PackageStore>();
+        var length = TimeSpan.FromSeconds(3);
+        await using (var lease = await PackageLease.TryTakeAsync(states, electionId, TimeProvider.System, length, NullLogger.Instance, Cancel))
+        {
+            Assert.NotNull(lease);
+            var taken = lease.State.LeaseUntil!.Value;
+            // Two renewals (each a third of the length): the lease now ends later than it did, and nobody else can take it.
+            DateTimeOffset until;
+            var renewals = 0;
+            do
+            {
+                await Task.Delay(200, Cancel);
+                until = (await states.ReadOrCreateAsync(electionId, Cancel)).Value.LeaseUntil!.Value;
+                if (until > taken + TimeSpan.FromMilliseconds(500 * (renewals + 1))) renewals++;
+                Assert.Null(await PackageLease.TryTakeAsync(states, electionId, TimeProvider.System, length, NullLogger.Instance, Cancel));
+            }
+            while (renewals < 2);
+            Assert.False(lease.Lost.IsCancellationRequested);
+        }
+        var released = (await states.ReadOrCreateAsync(electionId, Cancel)).Value;
+        Assert.Null(released.LeaseHolder);
+        await using var next = await PackageLease.TryTakeAsync(states, electionId, TimeProvider.System, length, NullLogger.Instance, Cancel);
+        Assert.NotNull(next);
+    }
+
+    private async Task<List<string>> ReportIdsAsync(string electionId, string version)
+    {
+        var csv = System.Text.Encoding.UTF8.GetString(await DownloadAsync($"{electionId}/{version}/reports.csv"));
+        return [.. csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith('#')).Skip(1).Select(l => l.Split(',')[0]).Order(StringComparer.Ordinal)];
+    }
+
+    private async Task<Dictionary<string, string>> EtagsAsync(string electionId, string version)
+    {
+        var etags = new Dictionary<string, string>();
+        await foreach (var blob in Packages.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, $"{electionId}/{version}/", Cancel))
+            etags[blob.Name] = blob.Properties.ETag!.Value.ToString();
+        return etags;
     }
 
     [Fact]

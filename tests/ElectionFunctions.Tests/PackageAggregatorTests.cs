@@ -104,6 +104,24 @@ public sealed class PackageAggregatorTests
         Assert.Contains("'=HYPERLINK", csv[3]);
     }
 
+    /// <summary>The fields of an RFC 4180 row (quoted when they hold a comma or a quote, quotes doubled).</summary>
+    private static string[] Fields(string row)
+    {
+        var fields = new List<string>();
+        var field = new System.Text.StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < row.Length; i++)
+        {
+            var c = row[i];
+            if (quoted && c == '"' && i + 1 < row.Length && row[i + 1] == '"') { field.Append('"'); i++; }
+            else if (c == '"') quoted = !quoted;
+            else if (c == ',' && !quoted) { fields.Add(field.ToString()); field.Clear(); }
+            else field.Append(c);
+        }
+        fields.Add(field.ToString());
+        return [.. fields];
+    }
+
     [Fact]
     public void The_html_is_self_contained_and_escapes_every_text()
     {
@@ -123,6 +141,16 @@ public sealed class PackageAggregatorTests
         var (package, _, aggregator) = Built;
         Assert.Equal("AMBER+STRICT", package.Tlp);
         Assert.Equal(aggregator.StrictestTlp, package.Tlp);
+        // Each table row says its report's TLP (the last column; reports.csv's fifth), and none is RED but the bare ids.
+        var (_, csv, _) = Built;
+        var tlps = Reports.ToDictionary(r => r.Id, r => r.Tlp);
+        foreach (var (table, idColumn, tlpColumn) in new[] { (csv[1], 1, 6), (csv[2], 3, 5), (csv[3], 5, 6) })
+        {
+            var rows = table.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal("tlp", rows[0].Split(',')[^1]);
+            Assert.All(rows.Skip(1).Select(Fields), f => Assert.Equal(tlps[f[idColumn]], f[tlpColumn]));
+            Assert.DoesNotContain(rows.Skip(1).Select(Fields), f => f[tlpColumn] == "RED");
+        }
         var html = PackageHtml.Render(package);
         var label = html.IndexOf(">TLP:AMBER+STRICT</p>", StringComparison.Ordinal);
         Assert.True(label > 0 && label < html.IndexOf("<h1>", StringComparison.Ordinal), "the TLP label comes before the page's first heading");
@@ -145,6 +173,20 @@ public sealed class PackageAggregatorTests
         // No TLP:RED content: the strictest marking of what is shown is AMBER+STRICT.
         Assert.Equal("AMBER+STRICT", aggregator.StrictestTlp);
         Assert.Contains(objects, o => o.GetProperty("id").GetString() == "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003");
+    }
+
+    [Fact]
+    public void Every_STIX_id_names_one_object()
+    {
+        // The generated election names one actor in several roles (engaged, sponsor): each is its own threat actor.
+        var (package, _, aggregator) = Built;
+        Assert.Contains(package.SectionA.Governments.SelectMany(g => g.Persons).GroupBy(p => (p.Name, p.Kind, p.Country)), g => g.Select(p => p.Role).Distinct().Count() > 1);
+        using var document = JsonDocument.Parse(PackageStix.Build(package, aggregator.Indicators, aggregator.StrictestTlp).ToJsonString());
+        var ids = document.RootElement.GetProperty("objects").EnumerateArray().Select(o => o.GetProperty("id").GetString()).ToList();
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        var refs = document.RootElement.GetProperty("objects").EnumerateArray().Single(o => o.GetProperty("type").GetString() == "report")
+            .GetProperty("object_refs").EnumerateArray().Select(r => r.GetString()).ToList();
+        Assert.Equal(refs.Count, refs.Distinct().Count());
     }
 
     [Fact]

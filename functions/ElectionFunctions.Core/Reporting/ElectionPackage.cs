@@ -61,7 +61,12 @@ public sealed record SectionD(
 /// <summary>Seconds from intake to routing: percentiles from a fixed logarithmic histogram (constant memory; within 2% of the exact value).</summary>
 public sealed record Durations(int Count, double? P50, double? P95, double? P99, double? Max);
 
-public sealed record PackageManifest(string ElectionId, string Version, string Kind, IReadOnlyList<PackageFile> Files);
+/// <summary>
+/// manifest.json, the version's commit point: written last and create-only. A version folder without it is a compile
+/// that stopped; its files are not the package and the next compile of that version replaces them.
+/// </summary>
+public sealed record PackageManifest(string ElectionId, string Version, string Kind, DateTimeOffset? From, DateTimeOffset Through, int Reports,
+    string Tlp, IReadOnlyList<PackageFile> Files);
 
 public sealed record PackageFile(string Name, string Sha256, long Bytes);
 

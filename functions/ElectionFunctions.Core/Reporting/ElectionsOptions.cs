@@ -15,6 +15,21 @@ public sealed class ElectionsOptions
     [Range(1, 1000)]
     public int AssignmentWindowDaysBefore { get; set; } = 365;
 
+    /// <summary>
+    /// How long a compile's lease lasts without renewal; it is renewed every third of this while the compile runs, so
+    /// this is only how long a crashed compile blocks the next one.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:03", "01:00:00")]
+    public TimeSpan PackageLease { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// How far before the compile's start the final and each addendum end. A report's <c>receivedAt</c> is stamped before
+    /// it is written; no intake takes this long between the two, so every report received up to the cut-off is stored
+    /// when the compile reads, and is in the final or the first addendum, never in neither.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan SealGrace { get; set; } = TimeSpan.FromMinutes(10);
+
     [MinLength(1)]
     public List<Election> Calendar { get; set; } = [];
 

@@ -12,9 +12,10 @@ public sealed class PackageTables(TextWriter reports, TextWriter sectionA, TextW
     public static readonly string[] Names = ["reports.csv", "section-a.csv", "section-b.csv", "section-c.csv"];
 
     public CsvWriter Reports { get; } = Open(reports, "reportId", "receivedAt", "routedAt", "status", "tlp", "state", "countyFips", "categories", "severity", "agencies", "governments");
-    public CsvWriter SectionA { get; } = Open(sectionA, "country", "reportId", "categories", "targets", "effects", "persons");
-    public CsvWriter SectionB { get; } = Open(sectionB, "part", "state", "system", "reportId", "materialEffects");
-    public CsvWriter SectionC { get; } = Open(sectionC, "name", "kind", "country", "role", "basis", "reportId");
+    // Every row says the TLP of the report it comes from (never RED: those are ids in reports.csv only).
+    public CsvWriter SectionA { get; } = Open(sectionA, "country", "reportId", "categories", "targets", "effects", "persons", "tlp");
+    public CsvWriter SectionB { get; } = Open(sectionB, "part", "state", "system", "reportId", "materialEffects", "tlp");
+    public CsvWriter SectionC { get; } = Open(sectionC, "name", "kind", "country", "role", "basis", "reportId", "tlp");
 
     /// <summary>RFC 4180, and names that a spreadsheet would run as a formula (partner text) escaped.</summary>
     private static readonly CsvWriterOptions Options = new() { Injection = CsvInjection.Escape };
@@ -136,15 +137,15 @@ public sealed class PackageAggregator(PackageTables tables)
             // Persons of this government: actors of its country, or of no stated country.
             var persons = actors.Where(a => a.Country is null || a.Country == country).ToList();
             foreach (var a in persons) g.Persons[(a.Name!, a.Kind!, a.Country, a.Role ?? "engaged")] = g.Persons.GetValueOrDefault((a.Name!, a.Kind!, a.Country, a.Role ?? "engaged")) + 1;
-            Row(tables.SectionA, country, report.Id, Join(categories), Join(targets), Join(effects), Join(persons.Select(p => p.Name!)));
+            Row(tables.SectionA, country, report.Id, Join(categories), Join(targets), Join(effects), Join(persons.Select(p => p.Name!)), report.Tlp);
         }
 
         var material = effects.Where(MaterialEffects.Contains).ToList();
         var state = r.Jurisdiction?.State ?? "unknown";
         if (categories.Contains(Categories.ElectionInfrastructure))
-            foreach (var system in targets.Where(ElectionSystems.Contains)) AddInfrastructure(_infrastructure, "i", state, system, report.Id, material);
+            foreach (var system in targets.Where(ElectionSystems.Contains)) AddInfrastructure(_infrastructure, "i", state, system, report, material);
         if (categories.Contains(Categories.CampaignInfrastructure))
-            foreach (var system in targets.Where(CampaignSystems.Contains)) AddInfrastructure(_campaigns, "ii", state, system, report.Id, material);
+            foreach (var system in targets.Where(CampaignSystems.Contains)) AddInfrastructure(_campaigns, "ii", state, system, report, material);
 
         foreach (var a in actors.Where(a => a.Country is { } c ? c != "US" : governments.Count > 0))
         {
@@ -152,7 +153,7 @@ public sealed class PackageAggregator(PackageTables tables)
             var role = a.Role ?? "engaged";
             var key = (a.Name!, a.Kind!, country, role);
             _referrals[key] = _referrals.GetValueOrDefault(key) + 1;
-            Row(tables.SectionC, a.Name!, a.Kind!, country, role, Basis(role), report.Id);
+            Row(tables.SectionC, a.Name!, a.Kind!, country, role, Basis(role), report.Id, report.Tlp);
         }
     }
 
@@ -174,12 +175,12 @@ public sealed class PackageAggregator(PackageTables tables)
         _ => "Sec. 2(a)(iii): owned or controlled by, or acting for, a person blocked under the order",
     };
 
-    private void AddInfrastructure(SortedDictionary<(string, string), Infrastructure> into, string part, string state, string system, string reportId, List<string> material)
+    private void AddInfrastructure(SortedDictionary<(string, string), Infrastructure> into, string part, string state, string system, ReportDocument report, List<string> material)
     {
         if (!into.TryGetValue((state, system), out var entry)) into[(state, system)] = entry = new Infrastructure();
         entry.Reports++;
         foreach (var e in material) Count(entry.Effects, e);
-        Row(tables.SectionB, part, state, system, reportId, Join(material));
+        Row(tables.SectionB, part, state, system, report.Id, Join(material), report.Tlp);
     }
 
     private static IReadOnlyList<InfrastructureEntry> Entries(SortedDictionary<(string State, string System), Infrastructure> entries) =>

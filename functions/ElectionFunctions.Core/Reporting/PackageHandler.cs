@@ -23,13 +23,16 @@ public sealed class PackageHandler(PackageCompiler compiler, IOptions<ElectionsO
         };
     }
 
-    /// <summary>The timer: a draft for every election from its day to its due date, the final on it, addenda afterwards when reports arrive.</summary>
+    /// <summary>
+    /// The timer: a draft for every election from its day to its due date when a report changed since the last one,
+    /// the final on it, addenda afterwards when reports arrive.
+    /// </summary>
     public async Task<IReadOnlyList<CompileResult>> CompileDueAsync(CancellationToken cancellationToken)
     {
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var results = new List<CompileResult>();
         foreach (var election in elections.Value.Calendar.Where(e => today >= e.Date).OrderBy(e => e.Date))
-            results.Add(await compiler.CompileAsync(election.Id, cancellationToken).ConfigureAwait(false));
+            results.Add(await compiler.CompileAsync(election.Id, cancellationToken, onlyIfChanged: true).ConfigureAwait(false));
         return results;
     }
 }

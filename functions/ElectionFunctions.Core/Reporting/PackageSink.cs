@@ -6,21 +6,39 @@ using Azure.Storage.Blobs.Specialized;
 
 namespace ElectionFunctions.Reporting;
 
-/// <summary>Where a package's files go: Blob Storage (create-only), or memory to verify a sealed package.</summary>
+/// <summary>Where a package's files go: Blob Storage, or memory to verify a sealed package.</summary>
 public interface IPackageSink
 {
-    Task<Stream> OpenAsync(string name, string contentType, CancellationToken cancellationToken);
+    /// <summary>A file to write; <paramref name="createOnly"/> for the manifest, the commit point (<see cref="PackageManifest"/>).</summary>
+    Task<Stream> OpenAsync(string name, string contentType, bool createOnly, CancellationToken cancellationToken);
 }
 
 public sealed class BlobPackageSink(BlobContainerClient container, string prefix) : IPackageSink
 {
-    public async Task<Stream> OpenAsync(string name, string contentType, CancellationToken cancellationToken) =>
+    public const string ManifestName = "manifest.json";
+
+    // The data files of a version that has no manifest are a stopped compile's, so they may be replaced; the
+    // manifest is create-only, and a compile never writes a version whose manifest exists (PackageCompiler).
+    public async Task<Stream> OpenAsync(string name, string contentType, bool createOnly, CancellationToken cancellationToken) =>
         await container.GetBlockBlobClient(prefix + name).OpenWriteAsync(true, new BlockBlobOpenWriteOptions
         {
-            // Create-only: a version's files are written once.
-            OpenConditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+            OpenConditions = createOnly ? new BlobRequestConditions { IfNoneMatch = ETag.All } : null,
             HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
         }, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The version's manifest, or null when the version was never committed.</summary>
+    public async Task<PackageManifest?> ReadManifestAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var content = await container.GetBlobClient(prefix + ManifestName).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+            return System.Text.Json.JsonSerializer.Deserialize(content.Value.Content.ToMemory().Span, ElectionJsonContext.Default.PackageManifest);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
 }
 
 public sealed class MemoryPackageSink : IPackageSink
@@ -30,7 +48,7 @@ public sealed class MemoryPackageSink : IPackageSink
     /// <summary>The files written, in order (a MemoryStream still gives its bytes after it is closed).</summary>
     public IEnumerable<(string Name, string ContentType, byte[] Content)> Files => _files.Select(f => (f.Name, f.ContentType, f.Content.ToArray()));
 
-    public Task<Stream> OpenAsync(string name, string contentType, CancellationToken cancellationToken)
+    public Task<Stream> OpenAsync(string name, string contentType, bool createOnly, CancellationToken cancellationToken)
     {
         var stream = new MemoryStream();
         _files.Add((name, contentType, stream));

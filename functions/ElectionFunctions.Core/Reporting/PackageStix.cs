@@ -22,15 +22,20 @@ public static class PackageStix
         var marking = StixFor(tlp);
         var objects = new JsonArray();
         var refs = new JsonArray();
+        var emitted = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        // The key is every property the object carries, so one id never names two contents; the same content is emitted once.
         JsonObject Sdo(string type, string key, params (string Name, JsonNode? Value)[] properties)
         {
+            var id = $"{type}--{Uuid5($"{type}:{key}")}";
+            if (emitted.TryGetValue(id, out var existing)) return existing;
             var o = new JsonObject
             {
-                ["type"] = type, ["spec_version"] = "2.1", ["id"] = $"{type}--{Uuid5($"{type}:{key}")}",
+                ["type"] = type, ["spec_version"] = "2.1", ["id"] = id,
                 ["created"] = time, ["modified"] = time, ["created_by_ref"] = $"identity--{Uuid5("identity:electionfunctions")}",
                 ["object_marking_refs"] = new JsonArray(marking.Id),
             };
             foreach (var (name, value) in properties) o[name] = value;
+            emitted[id] = o;
             objects.Add(o);
             if (type != "identity" || key != "electionfunctions") refs.Add(o["id"]!.GetValue<string>());
             return o;
@@ -44,7 +49,7 @@ public static class PackageStix
             var location = Sdo("location", g.Country, ("country", g.Country), ("name", g.Country));
             foreach (var person in g.Persons)
             {
-                var actor = Sdo("threat-actor", $"{person.Name}|{person.Kind}|{person.Country}",
+                var actor = Sdo("threat-actor", $"{person.Name}|{person.Kind}|{person.Country}|{person.Role}",
                     ("name", person.Name),
                     ("threat_actor_types", new JsonArray(person.Role == "engaged" ? "nation-state" : "sponsor")),
                     ("resource_level", person.Kind == "person" ? "individual" : "government"),

@@ -69,10 +69,25 @@ public sealed class ReportStore(CosmosClient client, IOptions<CosmosOptions> opt
     }
 
     /// <summary>Streams one election's reports in id order, one page in memory at a time (one cross-partition query, continuation tokens).</summary>
-    public async IAsyncEnumerable<ReportDocument> QueryElectionAsync(string electionId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<ReportDocument> QueryElectionAsync(string electionId, CancellationToken cancellationToken) =>
+        QueryElectionAsync(electionId, null, null, cancellationToken);
+
+    /// <summary>
+    /// The election's reports received after <paramref name="receivedAfter"/> (when given) and up to
+    /// <paramref name="receivedThrough"/> (when given), filtered by Cosmos DB: an addendum reads what is new, not the
+    /// sealed election again.
+    /// </summary>
+    public async IAsyncEnumerable<ReportDocument> QueryElectionAsync(string electionId, DateTimeOffset? receivedAfter, DateTimeOffset? receivedThrough,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // receivedAt is stored as UTC ISO 8601 text (+00:00), which orders as the instants do; so does the parameter.
+        var sql = new System.Text.StringBuilder("SELECT * FROM c WHERE c.electionId = @electionId");
+        if (receivedAfter is not null) sql.Append(" AND c.receivedAt > @after");
+        if (receivedThrough is not null) sql.Append(" AND c.receivedAt <= @through");
         // Ordered by id so that a package rebuilt from unchanged data has the same bytes.
-        var query = new QueryDefinition("SELECT * FROM c WHERE c.electionId = @electionId ORDER BY c.id").WithParameter("@electionId", electionId);
+        var query = new QueryDefinition(sql.Append(" ORDER BY c.id").ToString()).WithParameter("@electionId", electionId);
+        if (receivedAfter is { } after) query = query.WithParameter("@after", Instant(after));
+        if (receivedThrough is { } through) query = query.WithParameter("@through", Instant(through));
         using var iterator = _container.GetItemQueryStreamIterator(query, requestOptions: new QueryRequestOptions { MaxItemCount = options.Value.QueryPageSize });
         while (iterator.HasMoreResults)
         {
@@ -85,6 +100,26 @@ public sealed class ReportStore(CosmosClient client, IOptions<CosmosOptions> opt
             }
         }
     }
+
+    /// <summary>Whether any report of the election was written (created or changed, <c>_ts</c>) at or after <paramref name="since"/>: one small query.</summary>
+    public async Task<bool> AnyWrittenSinceAsync(string electionId, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var query = new QueryDefinition("SELECT TOP 1 c.id FROM c WHERE c.electionId = @electionId AND c._ts >= @since")
+            .WithParameter("@electionId", electionId)
+            .WithParameter("@since", since.ToUnixTimeSeconds());
+        using var iterator = _container.GetItemQueryStreamIterator(query, requestOptions: new QueryRequestOptions { MaxItemCount = 1 });
+        while (iterator.HasMoreResults)
+        {
+            using var response = await iterator.ReadNextAsync(cancellationToken).ConfigureAwait(false);
+            response.EnsureSuccessStatusCode();
+            using var page = await JsonDocument.ParseAsync(response.Content, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (page.RootElement.GetProperty("Documents").GetArrayLength() > 0) return true;
+        }
+        return false;
+    }
+
+    /// <summary>An instant as receivedAt is stored (System.Text.Json's round-trip text, UTC).</summary>
+    private static string Instant(DateTimeOffset value) => JsonSerializer.Serialize(value.ToUniversalTime(), ElectionJsonContext.Default.DateTimeOffset).Trim('"');
 
     /// <summary>
     /// Reports in <c>received</c> or <c>classified</c> whose last write (<c>_ts</c>, set by Cosmos DB) is before
