@@ -5,6 +5,7 @@ using ElectionFunctions.Benchmarks;
 // make bench: every figure below in one run on this machine, written to docs/benchmarks.md.
 // Child mode: "fold N" folds N generated reports into a package in process and prints "elapsed_ms peak_bytes".
 if (args is ["fold", var countText]) return PackageRuns.Fold(int.Parse(countText, CultureInfo.InvariantCulture));
+if (args is ["fold-crafted"]) return PackageRuns.FoldCrafted();
 
 var output = args.SkipWhile(a => a != "--write").Skip(1).FirstOrDefault() ?? "docs/benchmarks.md";
 var md = new StringBuilder();

@@ -51,4 +51,33 @@ public static class GeneratedElection
             };
         }
     }
+
+    /// <summary>
+    /// The review's worst case for the package's memory (issue 16): every report names <paramref name="actors"/> persons of no
+    /// stated country, so each is a person of each of its <paramref name="governments"/> suspected governments, and every name
+    /// is new. In scope, AMBER, routed.
+    /// </summary>
+    public static IEnumerable<ReportDocument> Crafted(string electionId, int count, DateTimeOffset start, int actors = 50, int governments = 20)
+    {
+        string[] codes = [.. Enumerable.Range(0, governments).Select(g => $"{(char)('A' + g / 26)}{(char)('A' + g % 26)}")];
+        for (var i = 0; i < count; i++)
+        {
+            var received = start.AddMinutes(i);
+            yield return new ReportDocument
+            {
+                Id = i.ToString("x32", System.Globalization.CultureInfo.InvariantCulture), PartnerId = "crafted", Status = ReportStatus.Routed,
+                ReceivedAt = received, RoutedAt = received.AddSeconds(3), Sha256 = new string('c', 64), BlobPath = "submissions/crafted.json",
+                ContentType = "application/json", ElectionId = electionId, Tlp = "AMBER",
+                Report = new StoredReport
+                {
+                    SchemaVersion = "1.0", ElectionId = electionId, FederalContest = true, Title = $"Crafted {i}", Narrative = "Crafted.",
+                    ObservedAt = received, Tlp = "AMBER", TargetedSystems = ["tabulation"], Effects = ["access-gained"],
+                    SuspectedForeignGovernments = codes,
+                    NamedActors = [.. Enumerable.Range(0, actors).Select(a => new NamedActor($"Crafted actor {i}-{a}", a % 2 == 0 ? "person" : "organization", null, "engaged"))],
+                },
+                Classification = new ClassificationResult(["election-infrastructure"], "high", true, ["in-scope"], [], received),
+                Routing = [new AgencyRouting("odni", RoutingStatus.Sent, received.AddSeconds(3))],
+            };
+        }
+    }
 }

@@ -32,7 +32,11 @@ public sealed record GovernmentEntry(
     IReadOnlyDictionary<string, int> Categories,
     IReadOnlyDictionary<string, int> Targets,
     IReadOnlyDictionary<string, int> Effects,
-    IReadOnlyList<PersonEntry> Persons);
+    // The most mentioned persons (PackageAggregator.PersonsPerGovernment) of PersonMentions; counts are the data's when
+    // PersonsExact (else within PersonMentions / 400). Every one is in section-a.csv.
+    IReadOnlyList<PersonEntry> Persons,
+    int PersonMentions,
+    bool PersonsExact);
 
 public sealed record PersonEntry(string Name, string Kind, string? Country, string Role, int Reports);
 
@@ -42,7 +46,8 @@ public sealed record SectionB(IReadOnlyList<InfrastructureEntry> Infrastructure,
 public sealed record InfrastructureEntry(string State, string System, int Reports, IReadOnlyDictionary<string, int> MaterialEffects);
 
 /// <summary>Sec. 2: named foreign persons and entities for Treasury, with their role under the order.</summary>
-public sealed record SectionC(IReadOnlyList<ReferralEntry> Referrals);
+/// <remarks>The most mentioned referrals (PackageAggregator.Referrals), with the total of mentions; every one is in section-c.csv.</remarks>
+public sealed record SectionC(IReadOnlyList<ReferralEntry> Referrals, int ReferralMentions, bool ReferralsExact);
 
 public sealed record ReferralEntry(string Name, string Kind, string Country, string Role, string Basis, int Reports);
 

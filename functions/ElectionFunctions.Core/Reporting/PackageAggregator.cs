@@ -1,4 +1,4 @@
-// Over 200 lines: every section's aggregate of the package in one streaming pass; issue 16 reworks it (bounded lists, TLP:RED totals).
+// Over 200 lines: every section's aggregate of the package in one streaming pass, in memory bounded by its lists' lengths.
 using System.Globalization;
 using CsvHelper;
 using ElectionFunctions.Classification;
@@ -41,8 +41,15 @@ public sealed class PackageTables(TextWriter reports, TextWriter sectionA, TextW
 /// aggregates (bounded by distinct governments, states, systems, persons and days), never the reports.
 /// TLP:RED reports count in the statistics and appear by id only: nothing of their content is shown.
 /// </summary>
-public sealed class PackageAggregator(PackageTables tables)
+public sealed class PackageAggregator(PackageTables tables, int personsPerGovernment = PackageAggregator.PersonsPerGovernment, int referrals = PackageAggregator.Referrals)
 {
+    /// <summary>
+    /// Persons listed per government and referrals listed in section C: the most mentioned, with the total of mentions
+    /// beside them; every one is in the CSV tables. Each is counted in four times as many places, so memory is bounded by
+    /// these numbers whatever the reports name (1,000 reports of 50 actors and 20 governments once took 1.98 GB).
+    /// </summary>
+    public const int PersonsPerGovernment = 100, Referrals = 500;
+
     private static readonly HashSet<string> ElectionSystems =
         ["voter-registration-database", "e-pollbook", "voting-machine", "tabulation", "results-transmission", "results-reporting-website", "election-office-network", "election-vendor"];
     private static readonly HashSet<string> CampaignSystems = ["campaign-network", "campaign-email", "party-organization", "candidate"];
@@ -50,11 +57,11 @@ public sealed class PackageAggregator(PackageTables tables)
     private static readonly HashSet<string> MaterialEffects =
         ["access-gained", "data-disclosed", "data-altered", "tabulation-affected", "transmission-delayed", "service-disrupted"];
 
-    private sealed class Government
+    private sealed class Government(int persons)
     {
         public int Reports;
         public readonly SortedDictionary<string, int> Categories = new(StringComparer.Ordinal), Targets = new(StringComparer.Ordinal), Effects = new(StringComparer.Ordinal);
-        public readonly SortedDictionary<(string Name, string Kind, string? Country, string Role), int> Persons = new();
+        public readonly TopCounts<(string Name, string Kind, string? Country, string Role)> Persons = new(4 * persons, Comparer<(string, string, string?, string)>.Default);
     }
 
     private sealed class Infrastructure
@@ -66,7 +73,7 @@ public sealed class PackageAggregator(PackageTables tables)
     private readonly SortedDictionary<string, Government> _governments = new(StringComparer.Ordinal);
     private readonly SortedDictionary<(string State, string System), Infrastructure> _infrastructure = new();
     private readonly SortedDictionary<(string State, string System), Infrastructure> _campaigns = new();
-    private readonly SortedDictionary<(string Name, string Kind, string Country, string Role), int> _referrals = new();
+    private readonly TopCounts<(string Name, string Kind, string Country, string Role)> _referrals = new(4 * referrals, Comparer<(string, string, string, string)>.Default);
     private readonly SortedDictionary<string, int> _category = new(StringComparer.Ordinal), _state = new(StringComparer.Ordinal),
         _agency = new(StringComparer.Ordinal), _tlp = new(StringComparer.Ordinal), _severity = new(StringComparer.Ordinal), _status = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, SortedDictionary<string, int>> _perDay = new(StringComparer.Ordinal);
@@ -136,7 +143,7 @@ public sealed class PackageAggregator(PackageTables tables)
             foreach (var e in effects) Count(g.Effects, e);
             // Persons of this government: actors of its country, or of no stated country.
             var persons = actors.Where(a => a.Country is null || a.Country == country).ToList();
-            foreach (var a in persons) g.Persons[(a.Name!, a.Kind!, a.Country, a.Role ?? "engaged")] = g.Persons.GetValueOrDefault((a.Name!, a.Kind!, a.Country, a.Role ?? "engaged")) + 1;
+            foreach (var a in persons) g.Persons.Add((a.Name!, a.Kind!, a.Country, a.Role ?? "engaged"));
             Row(tables.SectionA, country, report.Id, Join(categories), Join(targets), Join(effects), Join(persons.Select(p => p.Name!)), report.Tlp);
         }
 
@@ -152,7 +159,7 @@ public sealed class PackageAggregator(PackageTables tables)
             var country = a.Country ?? string.Join("/", governments);
             var role = a.Role ?? "engaged";
             var key = (a.Name!, a.Kind!, country, role);
-            _referrals[key] = _referrals.GetValueOrDefault(key) + 1;
+            _referrals.Add(key);
             Row(tables.SectionC, a.Name!, a.Kind!, country, role, Basis(role), report.Id, report.Tlp);
         }
     }
@@ -160,9 +167,11 @@ public sealed class PackageAggregator(PackageTables tables)
     public ElectionPackage Build(Election election, int dueDays, string version, string kind, DateTimeOffset? receivedFrom, DateTimeOffset receivedThrough) => new(
         "1.0", election.Id, election.Date, election.Date.AddDays(dueDays), version, kind, receivedFrom, receivedThrough, Reports, RedReports, StrictestTlp,
         new SectionA([.. _governments.Select(g => new GovernmentEntry(g.Key, g.Value.Reports, g.Value.Categories, g.Value.Targets, g.Value.Effects,
-            [.. g.Value.Persons.Select(p => new PersonEntry(p.Key.Name, p.Key.Kind, p.Key.Country, p.Key.Role, p.Value))]))]),
+            [.. g.Value.Persons.Top(personsPerGovernment).Select(p => new PersonEntry(p.Key.Name, p.Key.Kind, p.Key.Country, p.Key.Role, p.Count))],
+            g.Value.Persons.Total, g.Value.Persons.Exact))]),
         new SectionB(Entries(_infrastructure), Entries(_campaigns)),
-        new SectionC([.. _referrals.Select(r => new ReferralEntry(r.Key.Name, r.Key.Kind, r.Key.Country, r.Key.Role, Basis(r.Key.Role), r.Value))]),
+        new SectionC([.. _referrals.Top(referrals).Select(r => new ReferralEntry(r.Key.Name, r.Key.Kind, r.Key.Country, r.Key.Role, Basis(r.Key.Role), r.Count))],
+            _referrals.Total, _referrals.Exact),
         new SectionD(_category, _state, _agency, _tlp, _severity, _status,
             _perDay.ToDictionary(d => d.Key, d => (IReadOnlyDictionary<string, int>)d.Value, StringComparer.Ordinal),
             _routing.Summary(), _failed));
@@ -186,9 +195,9 @@ public sealed class PackageAggregator(PackageTables tables)
     private static IReadOnlyList<InfrastructureEntry> Entries(SortedDictionary<(string State, string System), Infrastructure> entries) =>
         [.. entries.Select(e => new InfrastructureEntry(e.Key.State, e.Key.System, e.Value.Reports, e.Value.Effects))];
 
-    private static Government Entry(SortedDictionary<string, Government> governments, string country)
+    private Government Entry(SortedDictionary<string, Government> governments, string country)
     {
-        if (!governments.TryGetValue(country, out var g)) governments[country] = g = new Government();
+        if (!governments.TryGetValue(country, out var g)) governments[country] = g = new Government(personsPerGovernment);
         return g;
     }
 

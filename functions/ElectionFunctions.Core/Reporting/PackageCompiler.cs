@@ -137,20 +137,31 @@ public sealed partial class PackageCompiler(
             await stream.DisposeAsync().ConfigureAwait(false);
         }
 
+        // Streamed to their blobs; each is bounded by the package's list lengths (PackageAggregator), not by the reports.
         var package = aggregator.Build(election, elections.Value.PackageDueDays, version, kind, from, through);
         files.Add(await WriteFileAsync("package.json", "application/json",
-            JsonSerializer.SerializeToUtf8Bytes(package, ElectionJsonContext.Default.ElectionPackage)).ConfigureAwait(false));
-        files.Add(await WriteFileAsync("report.html", "text/html; charset=utf-8", utf8.GetBytes(PackageHtml.Render(package))).ConfigureAwait(false));
-        files.Add(await WriteFileAsync("package.stix.json", "application/stix+json;version=2.1",
-            utf8.GetBytes(PackageStix.Build(package, aggregator.Indicators, aggregator.StrictestTlp).ToJsonString())).ConfigureAwait(false));
+            s => JsonSerializer.SerializeAsync(s, package, ElectionJsonContext.Default.ElectionPackage, cancellationToken)).ConfigureAwait(false));
+        files.Add(await WriteFileAsync("report.html", "text/html; charset=utf-8", async s =>
+        {
+            await using var writer = new StreamWriter(s, utf8, 64 * 1024, leaveOpen: true);
+            await writer.WriteAsync(PackageHtml.Render(package).AsMemory(), cancellationToken).ConfigureAwait(false);
+        }).ConfigureAwait(false));
+        files.Add(await WriteFileAsync("package.stix.json", "application/stix+json;version=2.1", async s =>
+        {
+            await using var writer = new Utf8JsonWriter(s);
+            PackageStix.Build(package, aggregator.Indicators, aggregator.StrictestTlp).WriteTo(writer);
+            await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }).ConfigureAwait(false));
         var manifest = new PackageManifest(election.Id, version, kind, from, through, aggregator.Reports, aggregator.StrictestTlp, [.. files]);
-        await WriteFileAsync("manifest.json", "application/json", JsonSerializer.SerializeToUtf8Bytes(manifest, ElectionJsonContext.Default.PackageManifest)).ConfigureAwait(false);
+        await WriteFileAsync(BlobPackageSink.ManifestName, "application/json",
+            s => JsonSerializer.SerializeAsync(s, manifest, ElectionJsonContext.Default.PackageManifest, cancellationToken)).ConfigureAwait(false);
         return new PackageResult(election.Id, version, kind, aggregator.Reports, $"{BlobContainers.Packages}/{election.Id}/{version}/", files);
 
-        async Task<PackageFile> WriteFileAsync(string name, string contentType, byte[] content)
+        async Task<PackageFile> WriteFileAsync(string name, string contentType, Func<Stream, Task> write)
         {
             await using var stream = await Open(name, contentType).ConfigureAwait(false);
-            await stream.WriteAsync(content, cancellationToken).ConfigureAwait(false);
+            await write(stream).ConfigureAwait(false);
+            await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
             return new PackageFile(name, stream.Sha256(), stream.Written);
         }
     }

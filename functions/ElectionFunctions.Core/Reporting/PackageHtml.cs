@@ -43,7 +43,8 @@ public static class PackageHtml
         Table(html, ["Government", "Reports", "Nature (categories)", "Methods (targets; effects)", "Persons"], p.SectionA.Governments.Select(g => new[]
         {
             E(g.Country), N(g.Reports), Counts(g.Categories), string.Join("; ", new[] { Counts(g.Targets), Counts(g.Effects) }.Where(c => c.Length > 0)),
-            string.Join("<br>", g.Persons.Select(x => $"{E(x.Name)} ({E(x.Kind)}, {E(x.Role)}, {x.Reports})")),
+            string.Join("<br>", g.Persons.Select(x => $"{E(x.Name)} ({E(x.Kind)}, {E(x.Role)}, {x.Reports})"))
+                + (g.Persons.Sum(x => x.Reports) < g.PersonMentions ? $"<br><i>the most named of {N(g.PersonMentions)} mentions; all in section-a.csv</i>" : ""),
         }));
 
         html.Append("<h2>B. Input to the AG/DHS report (Sec. 1(b))</h2>\n<h3>(i) Election infrastructure by state and system</h3>\n");
@@ -52,6 +53,8 @@ public static class PackageHtml
         Table(html, ["State", "Target", "Reports", "Effects"], p.SectionB.Campaigns.Select(i => new[] { E(i.State), E(i.System), N(i.Reports), Counts(i.MaterialEffects) }));
 
         html.Append("<h2>C. Treasury referrals (Sec. 2)</h2>\n<p class=\"note\">Named foreign persons and entities; supporting report ids: section-c.csv.</p>\n");
+        if (p.SectionC.Referrals.Sum(r => r.Reports) < p.SectionC.ReferralMentions)
+            html.Append($"<p class=\"note\">The {N(p.SectionC.Referrals.Count)} most named of {N(p.SectionC.ReferralMentions)} mentions; every referral is in section-c.csv.</p>\n");
         Table(html, ["Name", "Kind", "Country", "Role", "Basis", "Reports"], p.SectionC.Referrals.Select(r => new[] { E(r.Name), E(r.Kind), E(r.Country), E(r.Role), E(r.Basis), N(r.Reports) }));
 
         var d = p.SectionD;
