@@ -10,9 +10,10 @@ namespace ElectionFunctions.Reporting;
 public sealed class TopCounts<TKey>(int capacity, IComparer<TKey> order) where TKey : notnull
 {
     private readonly Dictionary<TKey, (int Count, long Seq)> _counts = [];
-    // Ordered by count, then by when the key came in: the first is the one to give its place.
-    private readonly SortedSet<(int Count, long Seq)> _least = [];
-    private readonly Dictionary<long, TKey> _bySeq = [];
+    // Once full: ordered by count, then by when the key came in; the first is the one to give its place. Not kept
+    // before that, so that the usual election (fewer keys than the capacity) costs a dictionary increment per mention.
+    private SortedSet<(int Count, long Seq)>? _least;
+    private Dictionary<long, TKey>? _bySeq;
     private long _seq;
 
     /// <summary>Every mention, kept or not.</summary>
@@ -32,11 +33,16 @@ public sealed class TopCounts<TKey>(int capacity, IComparer<TKey> order) where T
         var count = 1;
         if (_counts.Count == capacity)
         {
+            if (_least is null)
+            {
+                _least = [.. _counts.Values];
+                _bySeq = _counts.ToDictionary(c => c.Value.Seq, c => c.Key);
+            }
             // Full: the least-mentioned key (the earliest in of those) gives its place, and its count, to the new one.
             Exact = false;
             var least = _least.Min;
             _least.Remove(least);
-            _counts.Remove(_bySeq[least.Seq]);
+            _counts.Remove(_bySeq![least.Seq]);
             _bySeq.Remove(least.Seq);
             count = least.Count + 1;
         }
@@ -45,10 +51,11 @@ public sealed class TopCounts<TKey>(int capacity, IComparer<TKey> order) where T
 
     private void Set(TKey key, int count, long seq, (int, long)? old)
     {
-        if (old is { } previous) _least.Remove(previous);
         _counts[key] = (count, seq);
+        if (_least is null) return;
+        if (old is { } previous) _least.Remove(previous);
         _least.Add((count, seq));
-        _bySeq[seq] = key;
+        _bySeq![seq] = key;
     }
 
     /// <summary>The <paramref name="n"/> most mentioned (ties in key order), listed in key order.</summary>
