@@ -9,8 +9,25 @@ public static class EvaluationReport
     /// <summary>The bars make test holds each set to (issue 17).</summary>
     public static readonly IReadOnlyDictionary<string, string> Bars = new Dictionary<string, string>
     {
-        ["Developers' set"] = "agencies 100% precision and recall, categories ≥ 95% (micro-averaged), as before",
+        ["Developers' set"] = "agencies 100% precision and recall, categories ≥ 95% (micro-averaged), as before, over the reports whose labels issue 17 did not overrule",
         ["Independent set"] = "agencies exactly right on ≥ 95% of reports, categories exactly right on ≥ 90% of reports",
+    };
+
+    /// <summary>
+    /// Labels of the developers' set (kept as they were written) that issue 17's decisions overrule; make test holds the
+    /// set at its bar over the other reports and checks that these still differ, so the list cannot go stale.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> Superseded = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["CI-01"] = "a hack-and-leak (campaign e-mails published through a persona's site) is campaign infrastructure and an influence operation",
+        ["MX-05"] = "TLP:RED goes to the listed agencies the matrix also gives: Treasury is listed, but the report names no foreign person and is not illicit finance",
+        ["MX-10"] = "telling voters to stay home targets voters in general, not an election process: not DHS",
+        ["OOS-01"] = "severity follows the effect whatever the scope (service disrupted: moderate)",
+        ["OOS-02"] = "severity follows the effect whatever the scope (access gained: high)",
+        ["OOS-03"] = "severity follows the effect whatever the scope (disinformation published: moderate)",
+        ["OOS-04"] = "severity follows the effect whatever the scope (attempted only: moderate)",
+        ["OOS-05"] = "severity follows the effect whatever the scope (attempted only: moderate)",
+        ["OOS-06"] = "severity follows the effect whatever the scope (service disrupted: moderate)",
     };
 
     public static string ToMarkdown(IReadOnlyList<EvaluationResult> sets)
@@ -38,6 +55,13 @@ public static class EvaluationReport
         {
             md.AppendLine("Decisions taken where DOMAIN.md left room, and labelled accordingly:").AppendLine();
             foreach (var d in s.Decisions) md.AppendLine($"- {d}");
+            md.AppendLine();
+        }
+        var superseded = s.Outcomes.Where(o => Superseded.ContainsKey(o.Id)).ToList();
+        if (superseded.Count > 0)
+        {
+            md.AppendLine("Labels here that issue 17's decisions overrule (the labels are kept as written; the bar holds over the other reports):").AppendLine();
+            foreach (var o in superseded) md.AppendLine($"- `{o.Id}`: {Superseded[o.Id]}.");
             md.AppendLine();
         }
         Table(md, "Categories", s.Categories.Append(s.CategoriesMicro));

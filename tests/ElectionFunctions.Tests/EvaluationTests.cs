@@ -29,12 +29,17 @@ public sealed class EvaluationTests
     }
 
     [Fact]
-    public void The_developers_set_holds_where_it_was()
+    public void The_developers_set_holds_where_it_was_but_for_the_labels_issue_17_overrules()
     {
-        Assert.All(Developers.Agencies, s => Assert.True(s.Precision == 1 && s.Recall == 1,
-            $"{s.Label}: precision {s.Precision:P1}, recall {s.Recall:P1}; see make evaluate"));
-        Assert.True(Developers.CategoriesMicro.Precision >= 0.95, $"precision {Developers.CategoriesMicro.Precision:P1}");
-        Assert.True(Developers.CategoriesMicro.Recall >= 0.95, $"recall {Developers.CategoriesMicro.Recall:P1}");
+        // Every overruled label still differs from the rules (else it is no longer overruled and leaves the list) ...
+        Assert.All(EvaluationReport.Superseded.Keys, id => Assert.False(Developers.Outcomes.Single(o => o.Id == id).Correct, $"{id} is right again"));
+        // ... and every other report meets the old bar: agencies all right, categories at least 95%.
+        var kept = Developers.Outcomes.Where(o => !EvaluationReport.Superseded.ContainsKey(o.Id)).ToList();
+        Assert.All(kept, o => Assert.True(o.AgenciesRight, $"{o.Id}: agencies [{string.Join(", ", o.Agencies)}], expected [{string.Join(", ", o.Expected.Agencies)}]"));
+        var categoryLabels = kept.Sum(o => o.Expected.Categories.Length);
+        var categoryHits = kept.Sum(o => o.Categories.Intersect(o.Expected.Categories).Count());
+        var categoryClaims = kept.Sum(o => o.Categories.Length);
+        Assert.True((double)categoryHits / categoryLabels >= 0.95 && (double)categoryHits / categoryClaims >= 0.95, $"categories {categoryHits}/{categoryLabels} recall, {categoryHits}/{categoryClaims} precision");
     }
 
     [Fact]

@@ -14,6 +14,11 @@ public sealed class ClassificationOptions
     /// <summary>A phrase is negated when one of these cues stands within this many words before it, in the same sentence.</summary>
     public int NegationWindowWords { get; set; } = 6;
     public List<string> NegationCues { get; set; } = [];
+    /// <summary>
+    /// Words of a list not counted in the window ("or", "any", "other"), so that a cue reaches every item of a
+    /// negated list: "not linked to any foreign government or foreign actor".
+    /// </summary>
+    public List<string> NegationListWords { get; set; } = [];
     public List<string> ForeignNexusPhrases { get; set; } = [];
     public List<CategoryRule> Rules { get; set; } = [];
     /// <summary>First match wins; the last rule should have no condition (the default level).</summary>

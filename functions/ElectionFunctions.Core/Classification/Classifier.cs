@@ -25,6 +25,7 @@ public sealed class Classifier
     private readonly CompiledRule[] _rules;
     private readonly PhraseMatcher _phrases;
     private readonly Regex _negation;
+    private readonly HashSet<string> _listWords;
 
     public Classifier(IOptions<ClassificationOptions> options, TimeProvider time)
     {
@@ -33,6 +34,7 @@ public sealed class Classifier
         _rules = [.. _options.Rules.Select(r => new CompiledRule(r, [.. r.AnyTarget], [.. r.AnyEffect]))];
         _phrases = new PhraseMatcher([_options.ForeignNexusPhrases, .. _options.Rules.Select(r => r.Phrases)]);
         _negation = PhraseRegex(_options.NegationCues);
+        _listWords = new HashSet<string>(_options.NegationListWords, StringComparer.OrdinalIgnoreCase);
     }
 
     public ClassificationResult Classify(StoredReport report)
@@ -58,8 +60,10 @@ public sealed class Classifier
         {
             signals.Add("actor:named-foreign");
             reasons.Add(new("nexus.named-foreign-actor", "namedActors: " + string.Join(", ", foreignActors.Select(a => $"{a.Name} ({a.Role ?? "engaged"})"))));
-            if (foreignActors.Any(a => a.Role is null or "engaged")) signals.Add("actor:foreign-agent");
         }
+        // An agent of a suspected government: anyone named as engaged for it, whatever their nationality (a US citizen
+        // directed by a foreign service, a national of a third country); a foreign group with no government alleged is not.
+        if (governments.Count > 0 && (report.NamedActors ?? []).Any(a => a.Role is null or "engaged")) signals.Add("actor:foreign-agent");
         var affirmed = _phrases.FirstAccepted(narrative, (start, _) => !Negated(narrative, start));
         var narrativeNexus = Evidence(narrative, affirmed[NexusGroup]);
         if (narrativeNexus is not null) reasons.Add(new("nexus.narrative", narrativeNexus));
@@ -69,8 +73,11 @@ public sealed class Classifier
             reasons.Add(report.FederalContest == false
                 ? new Reason("scope.non-federal", "federalContest: false")
                 : new Reason("scope.no-foreign-nexus", "no suspected foreign government, foreign actor or affirmed foreign involvement in the narrative"));
-            return new ClassificationResult([Categories.OutOfScope], Severities.Low, false,
-                [.. signals, "category:" + Categories.OutOfScope], reasons, _time.GetUtcNow(), _options.Version, indicators);
+            signals.Remove("actor:foreign-agent");
+            signals.Add("category:" + Categories.OutOfScope);
+            // Severity follows the effect whatever the scope: altered results are critical even where the order does not apply.
+            return new ClassificationResult([Categories.OutOfScope], Severity(signals, reasons), false,
+                [.. signals], reasons, _time.GetUtcNow(), _options.Version, indicators);
         }
         signals.Add("in-scope");
 
@@ -89,12 +96,18 @@ public sealed class Classifier
         }
 
         foreach (var c in categories) signals.Add("category:" + c);
+        return new ClassificationResult([.. categories], Severity(signals, reasons), true, [.. signals], reasons, _time.GetUtcNow(), _options.Version, indicators);
+    }
+
+    /// <summary>The first severity rule whose signals hold (the last has none: the default), with its reason.</summary>
+    private string Severity(SortedSet<string> signals, List<Reason> reasons)
+    {
         var severity = _options.Severity.First(s =>
             (s.AnySignal.Count == 0 || s.AnySignal.Any(signals.Contains)) && s.AllSignals.All(signals.Contains));
         reasons.Add(new(severity.Id, severity.AnySignal.Count + severity.AllSignals.Count == 0
             ? "no stronger signal"
             : string.Join(", ", severity.AllSignals.Concat(severity.AnySignal).Where(signals.Contains))));
-        return new ClassificationResult([.. categories], severity.Level, true, [.. signals], reasons, _time.GetUtcNow(), _options.Version, indicators);
+        return severity.Level;
     }
 
     /// <summary>The values (in the report's order) the rule names, joined; null when it names none of them.</summary>
@@ -111,13 +124,14 @@ public sealed class Classifier
     {
         var sentenceStart = index == 0 ? 0 : text.AsSpan(0, index).LastIndexOfAny(SentenceEnds) + 1;
         var sentence = text.AsSpan(sentenceStart, index - sentenceStart);
-        // Back over the last NegationWindowWords words (the sentence split at WordSeparators).
+        // Back over the last NegationWindowWords words (the sentence split at WordSeparators), list words not counted.
         var from = sentence.Length;
-        for (var words = 0; words < _options.NegationWindowWords; words++)
+        for (var words = 0; words < _options.NegationWindowWords;)
         {
             var end = sentence[..from].LastIndexOfAnyExcept(WordSeparators);
             if (end < 0) break;
             from = sentence[..end].LastIndexOfAny(WordSeparators) + 1;
+            if (!IsListWord(sentence[from..(end + 1)])) words++;
         }
         // Those words one space apart, and a space after the last, as the cue expression expects.
         var tail = sentence[from..];
@@ -136,6 +150,9 @@ public sealed class Classifier
         if (buffer is not null) ArrayPool<char>.Shared.Return(buffer);
         return negated;
     }
+
+    private bool IsListWord(ReadOnlySpan<char> word) =>
+        _listWords.Count > 0 && _listWords.GetAlternateLookup<ReadOnlySpan<char>>().Contains(word);
 
     private static readonly SearchValues<char> SentenceEnds = SearchValues.Create(".!?;\n");
     private static readonly SearchValues<char> WordSeparators = SearchValues.Create(" \t,\r");

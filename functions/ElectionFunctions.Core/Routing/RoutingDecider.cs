@@ -33,10 +33,14 @@ public sealed class RoutingDecider(IOptions<RoutingOptions> options)
 
         if (tlp == "RED")
         {
-            // TLP:RED: named recipients only; ODNI when the partner names none.
+            // TLP:RED: only agencies the partner names (ODNI when it names none) that the matrix also gives: a listed agency
+            // without the need-to-know is dropped, never added (docs/classification.md, decisions).
             var allowed = recipients.Count > 0 ? recipients : ["odni"];
-            reasons.Add(new("routing.tlp-red", "TLP:RED, sent only to " + string.Join(", ", allowed)));
-            return ([.. allowed.Distinct().Order(StringComparer.Ordinal)], reasons);
+            var sent = allowed.Where(agencies.Contains).Distinct().Order(StringComparer.Ordinal).ToList();
+            var dropped = allowed.Where(a => !agencies.Contains(a)).Distinct().Order(StringComparer.Ordinal).ToList();
+            reasons.Add(new("routing.tlp-red", "TLP:RED, sent only to " + (sent.Count > 0 ? string.Join(", ", sent) : "no agency")
+                + (dropped.Count > 0 ? "; listed but outside the matrix: " + string.Join(", ", dropped) : "")));
+            return (sent, reasons);
         }
         return ([.. agencies], reasons);
     }
