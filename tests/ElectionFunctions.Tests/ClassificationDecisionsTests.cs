@@ -44,6 +44,14 @@ public sealed class ClassificationDecisionsTests
     }
 
     [Fact]
+    public void A_negation_does_not_reach_past_an_unrelated_clause()
+    {
+        var (c, _) = Run(Reports.Native(["election-office-network"], ["service-disrupted"],
+            narrative: "Officials could not restore the portal after an intrusion by a Russian group."));
+        Assert.True(c.InScope, string.Join("; ", c.Reasons.Select(r => r.Rule)));
+    }
+
+    [Fact]
     public void Severity_follows_the_effect_whatever_the_scope()
     {
         var altered = Classifier.Classify(Reports.Native(["results-reporting-website"], ["data-altered"], narrative: "An insider changed the unofficial totals."));
@@ -66,9 +74,12 @@ public sealed class ClassificationDecisionsTests
     }
 
     [Fact]
-    public void TLP_RED_goes_to_the_listed_agencies_the_matrix_also_gives()
+    public void TLP_RED_goes_to_the_listed_agencies_the_matrix_also_gives_or_else_to_the_listed_ones_only()
     {
         var (_, agencies) = Run(Reports.Native(["tabulation"], ["access-gained"], ["RU"], tlp: "RED", recipients: ["dhs", "treasury"]));
         Assert.Equal(["dhs"], agencies);
+        // No listed agency has the need-to-know: the partner's list, never nobody and never another agency.
+        var (_, listedOnly) = Run(Reports.Native(["tabulation"], ["access-gained"], ["RU"], tlp: "RED", recipients: ["treasury"]));
+        Assert.Equal(["treasury"], listedOnly);
     }
 }

@@ -31,8 +31,15 @@ public sealed class EvaluationTests
     [Fact]
     public void The_developers_set_holds_where_it_was_but_for_the_labels_issue_17_overrules()
     {
-        // Every overruled label still differs from the rules (else it is no longer overruled and leaves the list) ...
-        Assert.All(EvaluationReport.Superseded.Keys, id => Assert.False(Developers.Outcomes.Single(o => o.Id == id).Correct, $"{id} is right again"));
+        // Every overruled label still differs from the rules (else it leaves the list), and the report gets what the decision says ...
+        Assert.All(EvaluationReport.Superseded, s =>
+        {
+            var o = Developers.Outcomes.Single(o => o.Id == s.Key);
+            Assert.False(o.Correct, $"{s.Key} is right again");
+            Assert.Equal(s.Value.Now.Categories, o.Categories);
+            Assert.Equal(s.Value.Now.Severity, o.Severity);
+            Assert.Equal(s.Value.Now.Agencies, o.Agencies);
+        });
         // ... and every other report meets the old bar: agencies all right, categories at least 95%.
         var kept = Developers.Outcomes.Where(o => !EvaluationReport.Superseded.ContainsKey(o.Id)).ToList();
         Assert.All(kept, o => Assert.True(o.AgenciesRight, $"{o.Id}: agencies [{string.Join(", ", o.Agencies)}], expected [{string.Join(", ", o.Expected.Agencies)}]"));

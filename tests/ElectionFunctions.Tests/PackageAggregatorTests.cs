@@ -182,8 +182,12 @@ public sealed class PackageAggregatorTests
         var (package, _, aggregator) = Built;
         Assert.Contains(package.SectionA.Governments.SelectMany(g => g.Persons).GroupBy(p => (p.Name, p.Kind, p.Country)), g => g.Select(p => p.Role).Distinct().Count() > 1);
         using var document = JsonDocument.Parse(PackageStix.Build(package, aggregator.Indicators, aggregator.StrictestTlp).ToJsonString());
-        var ids = document.RootElement.GetProperty("objects").EnumerateArray().Select(o => o.GetProperty("id").GetString()).ToList();
+        var objects = document.RootElement.GetProperty("objects").EnumerateArray().ToList();
+        var ids = objects.Select(o => o.GetProperty("id").GetString()).ToList();
         Assert.Equal(ids.Count, ids.Distinct().Count());
+        // One threat actor per person and role, as section A names them.
+        Assert.Equal(package.SectionA.Governments.SelectMany(g => g.Persons).Select(p => (p.Name, p.Kind, p.Country, p.Role)).Distinct().Count(),
+            objects.Count(o => o.GetProperty("type").GetString() == "threat-actor"));
         var refs = document.RootElement.GetProperty("objects").EnumerateArray().Single(o => o.GetProperty("type").GetString() == "report")
             .GetProperty("object_refs").EnumerateArray().Select(r => r.GetString()).ToList();
         Assert.Equal(refs.Count, refs.Distinct().Count());

@@ -55,7 +55,7 @@ public sealed partial class PackageCompiler(
         // Committed by a compile that stopped before it recorded the version: record it, never write over it.
         if (await sink.ReadManifestAsync(compile.Token).ConfigureAwait(false) is { } committed)
         {
-            await lease.ReleaseAsync(s => Recorded(s, committed.Version, committed.Kind, committed.From, committed.Through, committed.Reports), cancellationToken).ConfigureAwait(false);
+            await lease.ReleaseAsync(s => Recorded(s, committed.Version, committed.Kind, committed.From, committed.Through, committed.Reports), CancellationToken.None).ConfigureAwait(false);
             LogAdopted(logger, electionId, version);
             return new(CompileOutcome.Compiled, new PackageResult(electionId, version, kind, committed.Reports, $"{BlobContainers.Packages}/{electionId}/{version}/", committed.Files));
         }
@@ -71,7 +71,7 @@ public sealed partial class PackageCompiler(
         {
             // Usually small, and often empty: built in memory, written only when there is something new.
             var memory = new MemoryPackageSink();
-            package = await WriteAsync(election, version, kind, from, through, memory, compile.Token).ConfigureAwait(false);
+            package = await WriteAsync(election, version, kind, from, through, memory, null, compile.Token).ConfigureAwait(false);
             if (package.Reports == 0)
             {
                 await lease.ReleaseAsync(s => s, cancellationToken).ConfigureAwait(false);
@@ -79,16 +79,23 @@ public sealed partial class PackageCompiler(
             }
             foreach (var (name, contentType, content) in memory.Files)
             {
-                await using var stream = await sink.OpenAsync(name, contentType, name == BlobPackageSink.ManifestName, compile.Token).ConfigureAwait(false);
+                if (name == BlobPackageSink.ManifestName)
+                {
+                    await lease.ConfirmAsync(compile.Token).ConfigureAwait(false);
+                    await sink.WriteOnceAsync(name, contentType, content, compile.Token).ConfigureAwait(false);
+                    continue;
+                }
+                await using var stream = await sink.OpenAsync(name, contentType, compile.Token).ConfigureAwait(false);
                 await stream.WriteAsync(content, compile.Token).ConfigureAwait(false);
             }
         }
         else
         {
-            package = await WriteAsync(election, version, kind, from, through, sink, compile.Token).ConfigureAwait(false);
+            package = await WriteAsync(election, version, kind, from, through, sink, lease.ConfirmAsync, compile.Token).ConfigureAwait(false);
         }
 
-        await lease.ReleaseAsync(s => Recorded(s, version, kind, from, through, package.Reports), cancellationToken).ConfigureAwait(false);
+        // Committed: recorded whatever the caller does now (a client that went away must not leave it unrecorded).
+        await lease.ReleaseAsync(s => Recorded(s, version, kind, from, through, package.Reports), CancellationToken.None).ConfigureAwait(false);
         LogCompiled(logger, electionId, version, package.Reports);
         return new(CompileOutcome.Compiled, package);
     }
@@ -108,16 +115,17 @@ public sealed partial class PackageCompiler(
         if (elections.Value.Find(electionId) is not { } election) return null;
         var state = await states.ReadOrCreateAsync(electionId, cancellationToken).ConfigureAwait(false);
         if (state.Value.Versions.FirstOrDefault(v => v.Version == version) is not { } entry) return null;
-        var package = await WriteAsync(election, entry.Version, entry.Kind, entry.From, entry.Through, new MemoryPackageSink(), cancellationToken).ConfigureAwait(false);
+        var package = await WriteAsync(election, entry.Version, entry.Kind, entry.From, entry.Through, new MemoryPackageSink(), null, cancellationToken).ConfigureAwait(false);
         return package.Files;
     }
 
+    /// <param name="beforeCommit">Checks the compile still holds its lease, right before the manifest commits the version.</param>
     private async Task<PackageResult> WriteAsync(Election election, string version, string kind, DateTimeOffset? from, DateTimeOffset through,
-        IPackageSink sink, CancellationToken cancellationToken)
+        IPackageSink sink, Func<CancellationToken, Task>? beforeCommit, CancellationToken cancellationToken)
     {
         var files = new List<PackageFile>();
         async Task<HashingStream> Open(string name, string contentType) =>
-            new(await sink.OpenAsync(name, contentType, name == BlobPackageSink.ManifestName, cancellationToken).ConfigureAwait(false));
+            new(await sink.OpenAsync(name, contentType, cancellationToken).ConfigureAwait(false));
         var utf8 = new UTF8Encoding(false);
 
         var streams = new List<(string Name, HashingStream Stream)>();
@@ -153,8 +161,9 @@ public sealed partial class PackageCompiler(
             await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
         }).ConfigureAwait(false));
         var manifest = new PackageManifest(election.Id, version, kind, from, through, aggregator.Reports, aggregator.StrictestTlp, [.. files]);
-        await WriteFileAsync(BlobPackageSink.ManifestName, "application/json",
-            s => JsonSerializer.SerializeAsync(s, manifest, ElectionJsonContext.Default.PackageManifest, cancellationToken)).ConfigureAwait(false);
+        var manifestBytes = JsonSerializer.SerializeToUtf8Bytes(manifest, ElectionJsonContext.Default.PackageManifest);
+        if (beforeCommit is not null) await beforeCommit(cancellationToken).ConfigureAwait(false);
+        await sink.WriteOnceAsync(BlobPackageSink.ManifestName, "application/json", manifestBytes, cancellationToken).ConfigureAwait(false);
         return new PackageResult(election.Id, version, kind, aggregator.Reports, $"{BlobContainers.Packages}/{election.Id}/{version}/", files);
 
         async Task<PackageFile> WriteFileAsync(string name, string contentType, Func<Stream, Task> write)

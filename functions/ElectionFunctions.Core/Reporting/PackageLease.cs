@@ -16,6 +16,8 @@ public sealed partial class PackageLease : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _lost = new();
     private readonly CancellationTokenSource _stop = new();
+    // The renewal loop and ConfirmAsync both write with the ETag: one at a time.
+    private readonly SemaphoreSlim _write = new(1, 1);
     private Task _renewing = Task.CompletedTask;
     private string _etag;
     private bool _released;
@@ -48,27 +50,61 @@ public sealed partial class PackageLease : IAsyncDisposable
     {
         try
         {
+            var wait = _length / 3;
             while (true)
             {
-                await Task.Delay(_length / 3, _time, _stop.Token).ConfigureAwait(false);
-                var renewed = State with { LeaseUntil = _time.GetUtcNow() + _length };
-                if (await _states.TryReplaceAsync(renewed, _etag, _stop.Token).ConfigureAwait(false) is not { } etag)
+                await Task.Delay(wait, _time, _stop.Token).ConfigureAwait(false);
+                try
                 {
-                    LogLost(_logger, State.ElectionId);
-                    await _lost.CancelAsync().ConfigureAwait(false);
-                    return;
+                    if (!await TryRenewAsync(_stop.Token).ConfigureAwait(false)) return;
+                    wait = _length / 3;
                 }
-                (State, _etag) = (renewed, etag);
+                catch (Exception e) when (e is not OperationCanceledException || !_stop.IsCancellationRequested)
+                {
+                    // Cosmos DB slow or away: try again soon; once the lease is about to run out, the compile stops.
+                    LogRenewFailed(_logger, e, State.ElectionId);
+                    if (_time.GetUtcNow() + _length / 6 >= State.LeaseUntil)
+                    {
+                        await _lost.CancelAsync().ConfigureAwait(false);
+                        return;
+                    }
+                    wait = _length / 12;
+                }
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
         }
-        catch (Exception e)
+    }
+
+    /// <summary>Renews now; false (and <see cref="Lost"/> cancelled) when another compile changed the state.</summary>
+    private async Task<bool> TryRenewAsync(CancellationToken cancellationToken)
+    {
+        await _write.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            // Cosmos DB unreachable: the compile's own reads fail too; the lease runs out by itself.
-            LogRenewFailed(_logger, e, State.ElectionId);
+            if (_lost.IsCancellationRequested) return false;
+            var renewed = State with { LeaseUntil = _time.GetUtcNow() + _length };
+            if (await _states.TryReplaceAsync(renewed, _etag, cancellationToken).ConfigureAwait(false) is not { } etag)
+            {
+                LogLost(_logger, State.ElectionId);
+                await _lost.CancelAsync().ConfigureAwait(false);
+                return false;
+            }
+            (State, _etag) = (renewed, etag);
+            return true;
         }
+        finally
+        {
+            _write.Release();
+        }
+    }
+
+    /// <summary>Right before a commit: renews the lease, or throws when it is lost, so a stalled compile commits nothing.</summary>
+    public async Task ConfirmAsync(CancellationToken cancellationToken)
+    {
+        if (!await TryRenewAsync(cancellationToken).ConfigureAwait(false))
+            throw new OperationCanceledException($"The package lease of election {State.ElectionId} was lost; nothing committed.", _lost.Token);
     }
 
     /// <summary>Stops renewing, then writes the state with <paramref name="change"/> applied and the lease given back.</summary>
@@ -97,6 +133,7 @@ public sealed partial class PackageLease : IAsyncDisposable
         }
         _stop.Dispose();
         _lost.Dispose();
+        _write.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Package lease of election {ElectionId} was lost to another compile")]

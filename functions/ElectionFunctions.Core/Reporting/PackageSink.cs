@@ -9,35 +9,59 @@ namespace ElectionFunctions.Reporting;
 /// <summary>Where a package's files go: Blob Storage, or memory to verify a sealed package.</summary>
 public interface IPackageSink
 {
-    /// <summary>A file to write; <paramref name="createOnly"/> for the manifest, the commit point (<see cref="PackageManifest"/>).</summary>
-    Task<Stream> OpenAsync(string name, string contentType, bool createOnly, CancellationToken cancellationToken);
+    /// <summary>A data file to stream into (replaced if a stopped compile left one).</summary>
+    Task<Stream> OpenAsync(string name, string contentType, CancellationToken cancellationToken);
+
+    /// <summary>The manifest, the commit point (<see cref="PackageManifest"/>): one create-only write of the whole file.</summary>
+    Task WriteOnceAsync(string name, string contentType, byte[] content, CancellationToken cancellationToken);
 }
 
 public sealed class BlobPackageSink(BlobContainerClient container, string prefix) : IPackageSink
 {
     public const string ManifestName = "manifest.json";
 
-    // The data files of a version that has no manifest are a stopped compile's, so they may be replaced; the
-    // manifest is create-only, and a compile never writes a version whose manifest exists (PackageCompiler).
-    public async Task<Stream> OpenAsync(string name, string contentType, bool createOnly, CancellationToken cancellationToken) =>
+    // The data files of a version that has no manifest are a stopped compile's, so they may be replaced; a compile
+    // never writes a version whose manifest exists (PackageCompiler).
+    public async Task<Stream> OpenAsync(string name, string contentType, CancellationToken cancellationToken) =>
         await container.GetBlockBlobClient(prefix + name).OpenWriteAsync(true, new BlockBlobOpenWriteOptions
         {
-            OpenConditions = createOnly ? new BlobRequestConditions { IfNoneMatch = ETag.All } : null,
             HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
         }, cancellationToken).ConfigureAwait(false);
 
-    /// <summary>The version's manifest, or null when the version was never committed.</summary>
+    // One upload: a streamed write would first create an empty blob, which a crash could leave as a "committed" manifest.
+    public async Task WriteOnceAsync(string name, string contentType, byte[] content, CancellationToken cancellationToken) =>
+        await container.GetBlobClient(prefix + name).UploadAsync(BinaryData.FromBytes(content), new BlobUploadOptions
+        {
+            Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+            HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
+        }, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// The version's manifest, or null when the version was never committed. One that does not read as a manifest
+    /// (empty, cut short) commits nothing: it is deleted, under the compile's lease, so the version can be written.
+    /// </summary>
     public async Task<PackageManifest?> ReadManifestAsync(CancellationToken cancellationToken)
     {
+        var blob = container.GetBlobClient(prefix + ManifestName);
+        Response<BlobDownloadResult> content;
         try
         {
-            var content = await container.GetBlobClient(prefix + ManifestName).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
-            return System.Text.Json.JsonSerializer.Deserialize(content.Value.Content.ToMemory().Span, ElectionJsonContext.Default.PackageManifest);
+            content = await blob.DownloadContentAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
             return null;
         }
+        try
+        {
+            if (System.Text.Json.JsonSerializer.Deserialize(content.Value.Content.ToMemory().Span, ElectionJsonContext.Default.PackageManifest) is { Files.Count: > 0 } manifest)
+                return manifest;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+        await blob.DeleteIfExistsAsync(conditions: new BlobRequestConditions { IfMatch = content.Value.Details.ETag }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return null;
     }
 }
 
@@ -48,7 +72,13 @@ public sealed class MemoryPackageSink : IPackageSink
     /// <summary>The files written, in order (a MemoryStream still gives its bytes after it is closed).</summary>
     public IEnumerable<(string Name, string ContentType, byte[] Content)> Files => _files.Select(f => (f.Name, f.ContentType, f.Content.ToArray()));
 
-    public Task<Stream> OpenAsync(string name, string contentType, bool createOnly, CancellationToken cancellationToken)
+    public Task WriteOnceAsync(string name, string contentType, byte[] content, CancellationToken cancellationToken)
+    {
+        _files.Add((name, contentType, new MemoryStream(content)));
+        return Task.CompletedTask;
+    }
+
+    public Task<Stream> OpenAsync(string name, string contentType, CancellationToken cancellationToken)
     {
         var stream = new MemoryStream();
         _files.Add((name, contentType, stream));

@@ -27,7 +27,13 @@ public static class PackageStix
         JsonObject Sdo(string type, string key, params (string Name, JsonNode? Value)[] properties)
         {
             var id = $"{type}--{Uuid5($"{type}:{key}")}";
-            if (emitted.TryGetValue(id, out var existing)) return existing;
+            if (emitted.TryGetValue(id, out var existing))
+            {
+                // The same id must mean the same object: a key that left out a property would merge two.
+                if (properties.Any(p => !JsonNode.DeepEquals(existing[p.Name], p.Value)))
+                    throw new InvalidOperationException($"STIX id {id} would name two different objects.");
+                return existing;
+            }
             var o = new JsonObject
             {
                 ["type"] = type, ["spec_version"] = "2.1", ["id"] = id,

@@ -37,6 +37,14 @@ public sealed class RoutingDecider(IOptions<RoutingOptions> options)
             // without the need-to-know is dropped, never added (docs/classification.md, decisions).
             var allowed = recipients.Count > 0 ? recipients : ["odni"];
             var sent = allowed.Where(agencies.Contains).Distinct().Order(StringComparer.Ordinal).ToList();
+            if (sent.Count == 0)
+            {
+                // None of the partner's recipients has the need-to-know by the matrix: the source's own list is the
+                // authority under TLP:RED, so it goes to them rather than to nobody (and never to anyone else).
+                sent = [.. allowed.Distinct().Order(StringComparer.Ordinal)];
+                reasons.Add(new("routing.tlp-red", "TLP:RED, no listed recipient is in the matrix; sent to the listed " + string.Join(", ", sent)));
+                return (sent, reasons);
+            }
             var dropped = allowed.Where(a => !agencies.Contains(a)).Distinct().Order(StringComparer.Ordinal).ToList();
             reasons.Add(new("routing.tlp-red", "TLP:RED, sent only to " + (sent.Count > 0 ? string.Join(", ", sent) : "no agency")
                 + (dropped.Count > 0 ? "; listed but outside the matrix: " + string.Join(", ", dropped) : "")));

@@ -21,8 +21,10 @@ public sealed class CallerMiddleware(CallerGate gate) : IFunctionsWorkerMiddlewa
 
     public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
     {
-        if (Requirements.TryGetValue(context.FunctionDefinition.Name, out var requirement) && context.GetHttpContext() is { } http)
+        if (Requirements.TryGetValue(context.FunctionDefinition.Name, out var requirement))
         {
+            // A protected function without an HTTP request to check is refused, not run.
+            var http = context.GetHttpContext() ?? throw new InvalidOperationException($"{context.FunctionDefinition.Name} requires a role but has no HTTP request.");
             var admission = await gate.AdmitAsync(http, requirement);
             if (admission.Refusal is { } refusal)
             {
