@@ -1,5 +1,6 @@
 using ElectionFunctions.Operations;
 using ElectionFunctions.Classification;
+using ElectionFunctions.Correlation;
 using ElectionFunctions.Intake;
 using ElectionFunctions.Reporting;
 using ElectionFunctions.Routing;
@@ -28,6 +29,7 @@ public static class ElectionFunctionsServices
             .AddStores(configuration)
             .AddIntake(configuration)
             .AddClassification(configuration)
+            .AddCorrelation(configuration)
             .AddRouting(configuration)
             .AddReporting(configuration)
             .AddReportOperations(configuration)

@@ -27,6 +27,8 @@ namespace ElectionFunctions;
 [JsonSerializable(typeof(PackageResult))]
 [JsonSerializable(typeof(PackageState))]
 [JsonSerializable(typeof(Http.HealthReport))]
+[JsonSerializable(typeof(Correlation.CorrelationDocument))]
+[JsonSerializable(typeof(Correlation.IncidentView))]
 public sealed partial class ElectionJsonContext : JsonSerializerContext;
 
 /// <summary>The body of a Cosmos DB query page read through the stream API.</summary>

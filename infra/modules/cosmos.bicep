@@ -8,6 +8,9 @@ param publicNetworkAccess string = 'Enabled'
 @description('Autoscale maximum RU/s of the reports container: 60,000 for election night (docs/capacity.md); it idles at a tenth of it.')
 param reportsMaxThroughput int = 60000
 
+@description('Autoscale maximum RU/s of the correlations container: ~36 RU per report at 3 keys (docs/capacity.md); idles at a tenth.')
+param correlationsMaxThroughput int = 40000
+
 resource account 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {
   name: name
   location: location
@@ -59,6 +62,25 @@ resource packages 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers
     resource: {
       id: 'packages'
       partitionKey: { paths: ['/electionId'], kind: 'Hash' }
+    }
+  }
+}
+
+// Correlation keys (issue 18): one document per key, partitioned by its hash, written and read by point operations
+// only (routing), never queried; only id is indexed.
+resource correlations 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = {
+  parent: database
+  name: 'correlations'
+  properties: {
+    options: { autoscaleSettings: { maxThroughput: correlationsMaxThroughput } }
+    resource: {
+      id: 'correlations'
+      partitionKey: { paths: ['/id'], kind: 'Hash' }
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        includedPaths: [{ path: '/id/?' }]
+        excludedPaths: [{ path: '/*' }]
+      }
     }
   }
 }

@@ -22,7 +22,8 @@ public sealed class FunctionsMetadataTests
     [Fact]
     public void Declares_exactly_the_expected_functions() =>
         Assert.Equal(
-            ["ClassifyReport", "ClassifyReportPoison", "CompilePackage", "CompilePackageOnDemand", "GetReport", "GetReportSchema", "Health", "ReconcileReports", "RetryReport", "RouteReport", "RouteReportPoison", "SubmitReport"],
+            ["ClassifyReport", "ClassifyReportPoison", "CompilePackage", "CompilePackageOnDemand", "GetIncidentOfKey", "GetIncidentOfReport", "GetReport", "GetReportSchema",
+             "Health", "ReconcileReports", "RetryReport", "RouteReport", "RouteReportPoison", "SubmitReport"],
             Functions.Keys.Order(StringComparer.Ordinal));
 
     [Theory]
@@ -32,6 +33,8 @@ public sealed class FunctionsMetadataTests
     [InlineData("GetReportSchema", "get", "schemas/report-v1.json")]
     [InlineData("RetryReport", "post", "reports/{reportId}/retry")]
     [InlineData("Health", "get", "health")]
+    [InlineData("GetIncidentOfReport", "get", "incidents/{reportId}")]
+    [InlineData("GetIncidentOfKey", "get", "incidents")]
     public void Http_triggers_have_their_route_and_method(string function, string method, string route)
     {
         var trigger = Trigger(function);

@@ -5,7 +5,8 @@ using Microsoft.Extensions.Logging;
 namespace ElectionFunctions.Classification;
 
 /// <summary>reports-intake → classify → reports-route. Idempotent: a redelivered message classifies nothing twice.</summary>
-public sealed partial class ClassifyHandler(Classifier classifier, ReportStore reports, WorkQueues queues, ProcessingFailures failures, ILogger<ClassifyHandler> logger)
+public sealed partial class ClassifyHandler(Classifier classifier, Correlation.CorrelationKeys correlation, ReportStore reports, WorkQueues queues,
+    ProcessingFailures failures, ILogger<ClassifyHandler> logger)
 {
     public const string Stage = "classification";
 
@@ -17,7 +18,7 @@ public sealed partial class ClassifyHandler(Classifier classifier, ReportStore r
         try
         {
             var stored = await reports.UpdateAsync(reportId, d => d.Status == ReportStatus.Received
-                ? d with { Status = ReportStatus.Classified, Classification = classifier.Classify(d.Report) }
+                ? d with { Status = ReportStatus.Classified, Classification = WithKeys(d, classifier.Classify(d.Report)) }
                 : null, cancellationToken).ConfigureAwait(false);
             if (stored is null)
             {
@@ -36,6 +37,13 @@ public sealed partial class ClassifyHandler(Classifier classifier, ReportStore r
             await failures.RecordAttemptAsync(reportId, Stage, e, cancellationToken).ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>The report's correlation keys, and the reasons for any left out, beside its classification.</summary>
+    private ClassificationResult WithKeys(ReportDocument report, ClassificationResult classification)
+    {
+        var (keys, reasons) = correlation.For(report with { Classification = classification });
+        return classification with { CorrelationKeys = keys, Reasons = [.. classification.Reasons, .. reasons] };
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Report {ReportId} not found; message dropped")]

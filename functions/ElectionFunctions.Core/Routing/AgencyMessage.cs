@@ -17,18 +17,20 @@ public sealed record AgencyMessage(
     IReadOnlyList<Indicator> Indicators,
     string Sha256,
     string BlobPath,
-    DateTimeOffset ReceivedAt)
+    DateTimeOffset ReceivedAt,
+    IReadOnlyList<Correlation.RelatedReport> Related)
 {
     public const string Subject = "election-interference-report";
 
     /// <summary>Victim notification is DHS's and DOJ's job; nobody else gets contact details.</summary>
-    public static AgencyMessage For(string agency, ReportDocument report, IReadOnlyList<Reason> routingReasons)
+    /// <param name="related">Earlier reports sharing a key with this one that this agency also received (Correlation/CorrelationIndex).</param>
+    public static AgencyMessage For(string agency, ReportDocument report, IReadOnlyList<Reason> routingReasons, IReadOnlyList<Correlation.RelatedReport>? related = null)
     {
         var classification = report.Classification ?? throw new InvalidOperationException($"Report {report.Id} is not classified.");
         return new AgencyMessage(
             "1.0", $"{report.Id}:{agency}", agency, report.Id, report.ElectionId, classification.Categories,
             classification.Severity, report.Tlp, [.. classification.Reasons, .. routingReasons], AgencyReport.From(report.Report, withContact: agency is "dhs" or "doj"),
-            ReportIndicators.All(report), report.Sha256, report.BlobPath, report.ReceivedAt);
+            ReportIndicators.All(report), report.Sha256, report.BlobPath, report.ReceivedAt, related ?? []);
     }
 }
 

@@ -14,6 +14,7 @@ namespace ElectionFunctions.Routing;
 /// </summary>
 public sealed partial class RoutingHandler(
     RoutingDecider decider,
+    Correlation.CorrelationIndex correlations,
     IAgencyPublisher publisher,
     ReportStore reports,
     ProcessingFailures failures,
@@ -55,12 +56,14 @@ public sealed partial class RoutingHandler(
         var mine = report.Routing.Where(r => r.Status == RoutingStatus.Sending && r.ClaimedBy == attempt).Select(r => r.Agency).ToList();
         if (mine.Count == 0) return; // routed already, or another attempt holds the claims
 
+        // Recorded under its keys with every agency it goes to (idempotent), and what each agency already has that it links to.
+        var related = await correlations.RecordAsync(report, [.. report.Routing.Select(r => r.Agency)], cancellationToken).ConfigureAwait(false);
         var sent = new List<string>();
         try
         {
             foreach (var agency in mine)
             {
-                await publisher.PublishAsync(AgencyMessage.For(agency, report, report.RoutingReasons), cancellationToken).ConfigureAwait(false);
+                await publisher.PublishAsync(AgencyMessage.For(agency, report, report.RoutingReasons, related[agency]), cancellationToken).ConfigureAwait(false);
                 sent.Add(agency);
                 LogSent(logger, reportId, agency);
             }

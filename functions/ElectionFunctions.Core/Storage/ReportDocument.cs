@@ -66,7 +66,11 @@ public sealed record ClassificationResult(
     IReadOnlyList<Reason> Reasons,
     DateTimeOffset ClassifiedAt,
     string RulesVersion = "",
-    IReadOnlyList<Indicator>? Indicators = null);
+    IReadOnlyList<Indicator>? Indicators = null)
+{
+    /// <summary>The keys that link this report to others (Correlation/CorrelationKeys), warning-listed ones left out.</summary>
+    public IReadOnlyList<string> CorrelationKeys { get; init; } = [];
+}
 
 /// <summary>One agency's delivery. <c>ClaimedBy</c>/<c>ClaimedAt</c>: the attempt sending it now (a lease, so a crashed attempt is taken over).</summary>
 public sealed record AgencyRouting(string Agency, string Status, DateTimeOffset? At, string? ClaimedBy = null, DateTimeOffset? ClaimedAt = null);

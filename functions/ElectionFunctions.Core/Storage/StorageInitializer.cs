@@ -20,6 +20,7 @@ public sealed class StorageInitializer(CosmosClient cosmos, BlobServiceClient bl
         var database = (await cosmos.CreateDatabaseIfNotExistsAsync(options.Value.Database, cancellationToken: cancellationToken).ConfigureAwait(false)).Database;
         await database.CreateContainerIfNotExistsAsync(new ContainerProperties(options.Value.ReportsContainer, "/id"), cancellationToken: cancellationToken).ConfigureAwait(false);
         await database.CreateContainerIfNotExistsAsync(new ContainerProperties(options.Value.PackagesContainer, "/electionId"), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await database.CreateContainerIfNotExistsAsync(new ContainerProperties(options.Value.CorrelationsContainer, "/id"), cancellationToken: cancellationToken).ConfigureAwait(false);
 
         foreach (var container in new[] { BlobContainers.Submissions, BlobContainers.Packages }.Concat(AgencyQueues.Select(Routing.AgencyPublisher.ContainerFor)))
             await blobs.GetBlobContainerClient(container).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);

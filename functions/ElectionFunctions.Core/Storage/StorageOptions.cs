@@ -17,6 +17,8 @@ public sealed class CosmosOptions
 
     public string PackagesContainer { get; set; } = "packages";
 
+    public string CorrelationsContainer { get; set; } = "correlations";
+
     /// <summary>Create the database, containers, blob containers and queues on start (local only: in Azure the Bicep creates them and the app has data-plane roles only).</summary>
     public bool CreateIfNotExists { get; set; }
 
