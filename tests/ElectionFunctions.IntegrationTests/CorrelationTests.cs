@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Storage.Queues;
+using ElectionFunctions.Reporting;
 using ElectionFunctions.Security;
 
 namespace ElectionFunctions.IntegrationTests;
@@ -96,6 +97,20 @@ public sealed class CorrelationTests(LocalStack stack)
         var domain = Assert.Single(keys, k => k.GetProperty("key").GetString() == key);
         Assert.Equal([first, second, third], domain.GetProperty("reports").EnumerateArray().Select(r => r.GetProperty("reportId").GetString()));
         Assert.Equal(2, domain.GetProperty("reports").EnumerateArray().Select(r => r.GetProperty("partnerId").GetString()).Distinct().Count());
+
+        // The package groups them into one incident (a draft of the election as it stands, due dates aside).
+        var compiler = new Reporting.PackageCompiler(stack.Service<ReportStore>(), stack.Service<Reporting.PackageStore>(), stack.Service<Azure.Storage.Blobs.BlobServiceClient>(),
+            Microsoft.Extensions.Options.Options.Create(new Reporting.ElectionsOptions
+            {
+                PackageDueDays = 365, Calendar = [new Reporting.Election { Id = "2026-11-03-general", Date = new DateOnly(2026, 11, 3) }],
+            }), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<Reporting.PackageCompiler>.Instance);
+        CompileResult compiled;
+        while ((compiled = await compiler.CompileAsync("2026-11-03-general", Cancel)).Outcome == Reporting.CompileOutcome.Busy) await Task.Delay(500, Cancel);
+        var package = (await stack.Service<Azure.Storage.Blobs.BlobServiceClient>().GetBlobContainerClient("packages")
+            .GetBlobClient($"2026-11-03-general/{compiled.Package!.Version}/package.json").DownloadContentAsync(Cancel)).Value.Content.ToObjectFromJson<JsonElement>();
+        var grouped = Assert.Single(package.GetProperty("sectionA").GetProperty("incidents").EnumerateArray(),
+            i => i.GetProperty("sampleKeys").EnumerateArray().Any(k => k.GetString() == key));
+        Assert.Equal((3, 2), (grouped.GetProperty("reports").GetInt32(), grouped.GetProperty("partners").GetInt32()));
     }
 
     [Fact]

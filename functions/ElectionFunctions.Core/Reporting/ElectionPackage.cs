@@ -23,7 +23,11 @@ public sealed record ElectionPackage(
     SectionD SectionD);
 
 /// <summary>Sec. 1(a): per suspected foreign government, the nature (categories), methods (targets, effects) and persons.</summary>
-public sealed record SectionA(IReadOnlyList<GovernmentEntry> Governments);
+/// <remarks>
+/// Incidents: the shown reports linked by shared correlation keys (the largest <see cref="PackageIncidents.Listed"/>), and
+/// how many there are. TLP:RED reports are in none.
+/// </remarks>
+public sealed record SectionA(IReadOnlyList<GovernmentEntry> Governments, IReadOnlyList<IncidentEntry> Incidents, int IncidentCount);
 
 /// <summary>A government's non-RED reports: TLP:RED reports are only the package's total (<see cref="ElectionPackage.RedReports"/>) and ids.</summary>
 public sealed record GovernmentEntry(

@@ -71,6 +71,7 @@ public sealed class PackageAggregator(PackageTables tables, int personsPerGovern
     }
 
     private readonly SortedDictionary<string, Government> _governments = new(StringComparer.Ordinal);
+    private readonly PackageIncidents _incidents = new();
     private readonly SortedDictionary<(string State, string System), Infrastructure> _infrastructure = new();
     private readonly SortedDictionary<(string State, string System), Infrastructure> _campaigns = new();
     private readonly TopCounts<(string Name, string Kind, string Country, string Role)> _referrals = new(4 * referrals, Comparer<(string, string, string, string)>.Default);
@@ -128,6 +129,7 @@ public sealed class PackageAggregator(PackageTables tables, int personsPerGovern
 
         if (Array.IndexOf(TlpOrder, report.Tlp) > Array.IndexOf(TlpOrder, StrictestTlp)) StrictestTlp = report.Tlp;
         if (report.Classification is not { InScope: true }) return;
+        _incidents.Add(report);
         foreach (var i in ReportIndicators.All(report))
             if (_indicators.Count < MaxIndicators) _indicators.Add((i.Type!, i.Value!));
         var targets = r.TargetedSystems ?? [];
@@ -164,17 +166,21 @@ public sealed class PackageAggregator(PackageTables tables, int personsPerGovern
         }
     }
 
-    public ElectionPackage Build(Election election, int dueDays, string version, string kind, DateTimeOffset? receivedFrom, DateTimeOffset receivedThrough) => new(
+    public ElectionPackage Build(Election election, int dueDays, string version, string kind, DateTimeOffset? receivedFrom, DateTimeOffset receivedThrough)
+    {
+        var (incidents, incidentCount) = _incidents.Build();
+        return new(
         "1.0", election.Id, election.Date, election.Date.AddDays(dueDays), version, kind, receivedFrom, receivedThrough, Reports, RedReports, StrictestTlp,
         new SectionA([.. _governments.Select(g => new GovernmentEntry(g.Key, g.Value.Reports, g.Value.Categories, g.Value.Targets, g.Value.Effects,
             [.. g.Value.Persons.Top(personsPerGovernment).Select(p => new PersonEntry(p.Key.Name, p.Key.Kind, p.Key.Country, p.Key.Role, p.Count))],
-            g.Value.Persons.Total, g.Value.Persons.Exact))]),
+            g.Value.Persons.Total, g.Value.Persons.Exact))], incidents, incidentCount),
         new SectionB(Entries(_infrastructure), Entries(_campaigns)),
         new SectionC([.. _referrals.Top(referrals).Select(r => new ReferralEntry(r.Key.Name, r.Key.Kind, r.Key.Country, r.Key.Role, Basis(r.Key.Role), r.Count))],
             _referrals.Total, _referrals.Exact),
         new SectionD(_category, _state, _agency, _tlp, _severity, _status,
             _perDay.ToDictionary(d => d.Key, d => (IReadOnlyDictionary<string, int>)d.Value, StringComparer.Ordinal),
             _routing.Summary(), _failed));
+    }
 
     /// <summary>The order's Sec. 2 ground for each role.</summary>
     public static string Basis(string role) => role switch

@@ -47,6 +47,13 @@ public static class PackageHtml
                 + (g.Persons.Sum(x => x.Reports) < g.PersonMentions ? $"<br><i>the most named of {N(g.PersonMentions)} mentions; all in section-a.csv</i>" : ""),
         }));
 
+        html.Append($"<h3>Incidents: reports linked by shared indicators or actors ({N(p.SectionA.IncidentCount)})</h3>\n<p class=\"note\">One operation seen by several offices; the largest first. Keys are samples.</p>\n");
+        Table(html, ["Reports", "First seen", "Last seen", "States", "Partners", "Methods", "Actors", "Keys"], p.SectionA.Incidents.Select(i => new[]
+        {
+            N(i.Reports), E(i.FirstSeen.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)), E(i.LastSeen.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)),
+            E(string.Join(", ", i.States)), N(i.Partners), E(string.Join(", ", i.Methods)), E(string.Join(", ", i.Actors)), E(string.Join(" ", i.SampleKeys)) + (i.Keys > i.SampleKeys.Count ? $" ({N(i.Keys)} keys)" : ""),
+        }));
+
         html.Append("<h2>B. Input to the AG/DHS report (Sec. 1(b))</h2>\n<h3>(i) Election infrastructure by state and system</h3>\n");
         Table(html, ["State", "System", "Reports", "Material effects"], p.SectionB.Infrastructure.Select(i => new[] { E(i.State), E(i.System), N(i.Reports), Counts(i.MaterialEffects) }));
         html.Append("<h3>(ii) Political organizations, campaigns and candidates</h3>\n");

@@ -69,6 +69,17 @@ public static class PackageStix
             Sdo("indicator", $"{i.Type}|{i.Value}", ("name", $"{i.Type} {i.Value}"), ("pattern", Pattern(i)), ("pattern_type", "stix"), ("valid_from", time),
                 ("indicator_types", new JsonArray("malicious-activity")));
         }
+        // Each incident a grouping of the indicators it shares that the bundle holds (a grouping needs at least one).
+        foreach (var incident in p.SectionA.Incidents)
+        {
+            var members = incident.SampleKeys.Select(k => k.Split(':', 2)).Where(k => k.Length == 2)
+                .Select(k => $"indicator--{Uuid5($"indicator:{k[0]}|{k[1]}")}").Where(emitted.ContainsKey).ToList();
+            if (members.Count == 0) continue;
+            Sdo("grouping", string.Join("|", incident.SampleKeys),
+                ("name", $"Incident: {incident.Reports} reports from {incident.Partners} partners, {incident.FirstSeen.UtcDateTime:yyyy-MM-dd} to {incident.LastSeen.UtcDateTime:yyyy-MM-dd}"),
+                ("context", "suspicious-activity"),
+                ("object_refs", new JsonArray([.. members.Select(m => (JsonNode)m)])));
+        }
         var report = Sdo("report", $"{p.ElectionId}|{p.Version}",
             ("name", $"EO 13848 post-election package {p.ElectionId} {p.Version}"),
             ("description", $"{p.Reports} reports ({p.RedReports} TLP:RED, content withheld) received through {time}; {p.SectionA.Governments.Count} suspected foreign governments; {p.SectionC.Referrals.Count} Treasury referrals."),
