@@ -6,6 +6,7 @@ using ElectionFunctions.Benchmarks;
 // Child mode: "fold N" folds N generated reports into a package in process and prints "elapsed_ms peak_bytes".
 if (args is ["fold", var countText]) return PackageRuns.Fold(int.Parse(countText, CultureInfo.InvariantCulture));
 if (args is ["fold-crafted"]) return PackageRuns.FoldCrafted();
+if (args is ["correlate", var reportsText]) return CorrelationRuns.Correlate(int.Parse(reportsText, CultureInfo.InvariantCulture));
 
 var output = args.SkipWhile(a => a != "--write").Skip(1).FirstOrDefault() ?? "docs/benchmarks.md";
 var md = new StringBuilder();
@@ -24,6 +25,7 @@ await using (var host = await BenchHost.StartAsync())
     await PackageRuns.WriteCompileAsync(md, host);
 }
 PackageRuns.WriteMemory(md);
+CorrelationRuns.Write(md);
 await using (var host = await BenchHost.StartAsync())
     await CostRuns.WriteAsync(md, host);
 
