@@ -15,7 +15,6 @@ namespace ElectionFunctions.IntegrationTests;
 [Collection(PackageCompiles.Name)]
 public sealed class CorrelationTests(LocalStack stack)
 {
-    private static readonly string[] Agencies = ["dhs", "doj", "odni", "treasury"];
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     /// <summary>In scope (a suspected government, access to a results site), no named actor: to DHS, DOJ and ODNI.</summary>
@@ -48,22 +47,10 @@ public sealed class CorrelationTests(LocalStack stack)
     }
 
     /// <summary>Every agency message of these reports, by report and agency; other reports' messages are dropped.</summary>
-    private async Task<Dictionary<(string Report, string Agency), JsonElement>> DrainAsync(params string[] reportIds)
-    {
-        var found = new Dictionary<(string, string), JsonElement>();
-        foreach (var agency in Agencies)
-        {
-            var queue = stack.Service<QueueServiceClient>().GetQueueClient(agency);
-            while ((await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5), Cancel)).Value is { Length: > 0 } batch)
-                foreach (var message in batch)
-                {
-                    var json = JsonDocument.Parse(message.Body.ToString()).RootElement.Clone();
-                    if (reportIds.Contains(json.GetProperty("reportId").GetString())) found[(json.GetProperty("reportId").GetString()!, agency)] = json;
-                    await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, Cancel);
-                }
-        }
-        return found;
-    }
+    private async Task<Dictionary<(string Report, string Agency), JsonElement>> DrainAsync(params string[] reportIds) =>
+        (await AgencyQueues.DrainAsync(stack.Service<QueueServiceClient>(), Cancel))
+            .Where(m => reportIds.Contains(m.Message.GetProperty("reportId").GetString()))
+            .ToDictionary(m => (m.Message.GetProperty("reportId").GetString()!, m.Agency), m => m.Message);
 
     private static List<(string Id, string[] Keys)> Related(JsonElement message) =>
         [.. message.GetProperty("related").EnumerateArray().Select(r => (r.GetProperty("reportId").GetString()!, r.GetProperty("keys").EnumerateArray().Select(k => k.GetString()!).ToArray()))];

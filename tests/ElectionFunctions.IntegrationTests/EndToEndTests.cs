@@ -21,7 +21,7 @@ namespace ElectionFunctions.IntegrationTests;
 [Collection(PackageCompiles.Name)]
 public sealed class EndToEndTests(LocalStack stack)
 {
-    private static readonly string[] Agencies = ["dhs", "doj", "odni", "treasury"];
+    private static readonly string[] Agencies = AgencyQueues.Agencies;
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -249,28 +249,8 @@ public sealed class EndToEndTests(LocalStack stack)
     }
 
     /// <summary>Consumes every agency queue as an agency would (receive, then delete), returning this report's messages by agency.</summary>
-    private async Task<Dictionary<string, List<JsonElement>>> DrainAgencyQueuesAsync(string reportId)
-    {
-        var found = new Dictionary<string, List<JsonElement>>(StringComparer.Ordinal);
-        foreach (var agency in Agencies)
-        {
-            var queue = stack.Service<QueueServiceClient>().GetQueueClient(agency);
-            while (true)
-            {
-                var batch = (await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5), Cancel)).Value;
-                if (batch.Length == 0) break;
-                foreach (var message in batch)
-                {
-                    var json = JsonDocument.Parse(message.Body.ToString()).RootElement.Clone();
-                    if (json.GetProperty("reportId").GetString() == reportId)
-                    {
-                        if (!found.TryGetValue(agency, out var list)) found[agency] = list = [];
-                        list.Add(json);
-                    }
-                    await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, Cancel);
-                }
-            }
-        }
-        return found;
-    }
+    private async Task<Dictionary<string, List<JsonElement>>> DrainAgencyQueuesAsync(string reportId) =>
+        (await AgencyQueues.DrainAsync(stack.Service<QueueServiceClient>(), Cancel))
+            .Where(m => m.Message.GetProperty("reportId").GetString() == reportId)
+            .GroupBy(m => m.Agency).ToDictionary(g => g.Key, g => g.Select(m => m.Message).ToList(), StringComparer.Ordinal);
 }

@@ -320,4 +320,25 @@ public abstract class Scenarios(IScenarioStack stack)
         }
         while (status == HttpStatusCode.Conflict);
     }
+
+    [Fact]
+    public async Task Reports_sharing_a_key_are_linked_for_operators_only()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..10];
+        string Body(int n) => Bodies.Incident($"{stack.Host} linked {tag}-{n}").Replace("\"value\": \"203.0.113.47\"", $"\"value\": \"lnk-{tag}.example\"")
+            .Replace("\"type\": \"ipv4\"", "\"type\": \"domain\"");
+        var first = await WaitForStatusAsync(await AcceptedAsync(await SubmitAsync(Body(1))), ReportStatus.Routed);
+        var second = await WaitForStatusAsync(await AcceptedAsync(await SubmitAsync(Body(2))), ReportStatus.Routed);
+        var (firstId, secondId) = (first.GetProperty("reportId").GetString()!, second.GetProperty("reportId").GetString()!);
+
+        using var partner = await SendAsync(HttpMethod.Get, $"/api/incidents/{secondId}", stack.Token());
+        await ProblemAsync(partner, 403, "forbidden");
+        using var byKey = await SendAsync(HttpMethod.Get, $"/api/incidents?key=domain:lnk-{tag}.example", stack.Token("operator", [AppRoles.Admin]));
+        Assert.Equal(HttpStatusCode.OK, byKey.StatusCode);
+        var reports = (await byKey.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("keys")[0].GetProperty("reports").EnumerateArray()
+            .Select(r => r.GetProperty("reportId").GetString()).ToList();
+        Assert.Equal([firstId, secondId], reports);
+        using var noKey = await SendAsync(HttpMethod.Get, "/api/incidents", stack.Token("operator", [AppRoles.Admin]));
+        await ProblemAsync(noKey, 400, "bad-request");
+    }
 }

@@ -25,7 +25,7 @@ public sealed class Classifier
     private readonly CompiledRule[] _rules;
     private readonly PhraseMatcher _phrases;
     private readonly Regex _negation;
-    private readonly HashSet<string> _listWords;
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _listWords;
 
     public Classifier(IOptions<ClassificationOptions> options, TimeProvider time)
     {
@@ -34,7 +34,7 @@ public sealed class Classifier
         _rules = [.. _options.Rules.Select(r => new CompiledRule(r, [.. r.AnyTarget], [.. r.AnyEffect]))];
         _phrases = new PhraseMatcher([_options.ForeignNexusPhrases, .. _options.Rules.Select(r => r.Phrases)]);
         _negation = PhraseRegex(_options.NegationCues);
-        _listWords = new HashSet<string>(_options.NegationListWords, StringComparer.OrdinalIgnoreCase);
+        _listWords = new HashSet<string>(_options.NegationListWords, StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     public ClassificationResult Classify(StoredReport report)
@@ -151,8 +151,7 @@ public sealed class Classifier
         return negated;
     }
 
-    private bool IsListWord(ReadOnlySpan<char> word) =>
-        _listWords.Count > 0 && _listWords.GetAlternateLookup<ReadOnlySpan<char>>().Contains(word);
+    private bool IsListWord(ReadOnlySpan<char> word) => _listWords.Set.Count > 0 && _listWords.Contains(word);
 
     private static readonly SearchValues<char> SentenceEnds = SearchValues.Create(".!?;\n");
     private static readonly SearchValues<char> WordSeparators = SearchValues.Create(" \t,\r");

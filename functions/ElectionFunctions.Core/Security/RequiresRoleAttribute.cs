@@ -1,6 +1,3 @@
-using ElectionFunctions.Intake;
-using Microsoft.AspNetCore.Http;
-
 namespace ElectionFunctions.Security;
 
 /// <summary>
@@ -12,14 +9,4 @@ public sealed class RequiresRoleAttribute(string role) : Attribute
 {
     public string Role => role;
     public bool RegisteredPartner { get; init; }
-}
-
-public static class CallerContext
-{
-    /// <summary>The caller the gate admitted; a function that reads it without declaring a role is a programming error.</summary>
-    public static Caller Caller(this HttpContext context) =>
-        context.Features.Get<Caller>() ?? throw new InvalidOperationException("No caller was admitted: the function declares no [RequiresRole].");
-
-    public static PartnerInfo Partner(this HttpContext context) =>
-        context.Caller().Partner ?? throw new InvalidOperationException("The function's [RequiresRole] does not ask for a registered partner.");
 }
