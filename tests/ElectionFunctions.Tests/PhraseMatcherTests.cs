@@ -65,6 +65,27 @@ public sealed class PhraseMatcherTests
     }
 
     [Fact]
+    public void Finds_a_negation_cue_where_the_cue_expression_did()
+    {
+        // The classifier's negation window (a few words, one space apart) once went to one expression of all cues.
+        var cues = ShippedSettings.Rules.NegationCues;
+        var matcher = new PhraseMatcher([cues]);
+        var reference = new ReferencePhrases([cues]);
+        var words = cues.SelectMany(c => c.Split(' ')).Concat(["noting", "knot", "evidence", "of", "ruled", "x-no", "no-", "NOT", "Never"]).ToArray();
+        var random = new Random(1848);
+        var negated = 0;
+        for (var n = 0; n < 3000; n++)
+        {
+            var window = string.Concat(Enumerable.Range(0, random.Next(0, 7)).Select(_ => words[random.Next(words.Length)] + (random.Next(5) == 0 ? "-" : " ")));
+            var expected = reference.FirstAccepted(window, (_, _) => true)[0] is not null;
+            Assert.True(expected == matcher.Contains(window), $"Window: '{window}', expected {expected}");
+            if (expected) negated++;
+        }
+        // Both answers occur, so the agreement says something.
+        Assert.InRange(negated, 300, 2700);
+    }
+
+    [Fact]
     public void Cuts_text_into_the_same_words_as_a_loop_over_its_characters()
     {
         // Every kind of character next to every other, across the 8- and 64-character blocks of the vector search.

@@ -57,8 +57,10 @@ public static partial class IndicatorExtractor
 
         // Kinds in a fixed order (URLs, e-mail, IPv4, IPv6, SHA-256, domains), each in text order.
         var found = new List<(int Kind, int Position, string Type, string Value)>();
+        // A token met again (an address or domain a narrative repeats) is that indicator again, already found at its first place.
+        var met = new HashSet<string>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
         foreach (var (start, length) in CandidateTokens(narrative))
-            if (Recognise(narrative.AsSpan(start, length)) is var (kind, type, value)) found.Add((kind, start, type, value));
+            if (met.Add(narrative.AsSpan(start, length)) && Recognise(narrative.AsSpan(start, length)) is var (kind, type, value)) found.Add((kind, start, type, value));
         found.Sort((a, b) => a.Kind != b.Kind ? a.Kind - b.Kind : a.Position - b.Position);
         // Written as intake writes a submitted value, so both forms are one indicator. Recognise's expressions already give
         // the canonical text of every kind but a URL (its host's case, a defanged scheme or host): only URLs pass through again.

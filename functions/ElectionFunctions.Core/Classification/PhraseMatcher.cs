@@ -79,7 +79,20 @@ public sealed class PhraseMatcher
     public (int Start, int End)?[] FirstAccepted(string text, Func<int, int, bool> accept)
     {
         var found = new (int Start, int End)?[_groups];
-        if (_groups == 0 || text.Length == 0) return found;
+        Find(text, accept, found, stopAtFirst: false);
+        return found;
+    }
+
+    /// <summary>Whether any group's phrase is in <paramref name="text"/> (the negation cues in a short window).</summary>
+    public bool Contains(ReadOnlySpan<char> text)
+    {
+        Span<(int Start, int End)?> found = _groups <= 8 ? stackalloc (int, int)?[_groups] : new (int, int)?[_groups];
+        return Find(text, null, found, stopAtFirst: true);
+    }
+
+    private bool Find(ReadOnlySpan<char> text, Func<int, int, bool>? accept, Span<(int Start, int End)?> found, bool stopAtFirst)
+    {
+        if (_groups == 0 || text.Length == 0) return false;
         var bounds = ArrayPool<int>.Shared.Rent(text.Length + 2);
         var nextToken = ArrayPool<int>.Shared.Rent(_groups);
         try
@@ -94,7 +107,7 @@ public sealed class PhraseMatcher
                 var length = ends[i] - starts[i];
                 var slot = _shapeSlots[Shape(length, Fold(text[starts[i]]), Fold(text[ends[i] - 1]))];
                 if (slot == 0 || (starts[i] > 0 && text[starts[i] - 1] == '-')) continue;
-                if (FirstWordAt(text.AsSpan(starts[i], length), _byShape[slot - 1]) is not { } candidates) continue;
+                if (FirstWordAt(text.Slice(starts[i], length), _byShape[slot - 1]) is not { } candidates) continue;
                 var lastGroup = -1;
                 foreach (var (words, group, _) in candidates)
                 {
@@ -104,14 +117,15 @@ public sealed class PhraseMatcher
                     lastGroup = group;
                     var last = i + words.Length - 1;
                     nextToken[group] = last + 1;
-                    if (accept(starts[i], ends[last]))
+                    if (accept is null || accept(starts[i], ends[last]))
                     {
                         found[group] = (starts[i], ends[last]);
+                        if (stopAtFirst) return true;
                         open--;
                     }
                 }
             }
-            return found;
+            return open < _groupsWithPhrases;
         }
         finally
         {
@@ -133,15 +147,15 @@ public sealed class PhraseMatcher
         public int this[int word] => bounds[2 * word + offset];
     }
 
-    private static bool MatchesAt(string text, Bounds starts, Bounds ends, int count, int first, string[] words)
+    private static bool MatchesAt(ReadOnlySpan<char> text, Bounds starts, Bounds ends, int count, int first, string[] words)
     {
         var last = first + words.Length - 1;
         if (last >= count) return false;
         for (var w = 1; w < words.Length; w++)
         {
             var t = first + w;
-            if (!IsSeparator(text.AsSpan(ends[t - 1], starts[t] - ends[t - 1]))) return false;
-            if (!text.AsSpan(starts[t], ends[t] - starts[t]).Equals(words[w], StringComparison.OrdinalIgnoreCase)) return false;
+            if (!IsSeparator(text.Slice(ends[t - 1], starts[t] - ends[t - 1]))) return false;
+            if (!text.Slice(starts[t], ends[t] - starts[t]).Equals(words[w], StringComparison.OrdinalIgnoreCase)) return false;
         }
         return ends[last] == text.Length || text[ends[last]] != '-';
     }
