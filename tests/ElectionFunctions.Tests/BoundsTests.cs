@@ -45,7 +45,7 @@ public sealed class BoundsTests(ITestOutputHelper output)
         Assert.InRange(Encoding.UTF8.GetByteCount(json), 1000 * 1024, 1024 * 1024);
         using var document = JsonDocument.Parse(json);
         var watch = Stopwatch.StartNew();
-        var mapped = new StixBundleMapper().Map(document.RootElement);
+        var mapped = OneMapped.From(new StixBundleMapper().Map(document.RootElement));
         output.WriteLine($"{mapped.Report!.Indicators!.Count} indicators mapped in {watch.ElapsedMilliseconds} ms");
         // More than the 500 a report may hold: the validator names that, once, instead of the mapper working for seconds.
         Assert.True(mapped.Report.Indicators.Count > 20_000);
@@ -152,7 +152,7 @@ public sealed class BoundsTests(ITestOutputHelper output)
         var bundle = System.Text.Json.Nodes.JsonNode.Parse(TestPaths.Sample("incident.stix.json"))!;
         bundle["objects"]![6]!["external_references"] = System.Text.Json.Nodes.JsonNode.Parse("""["GA-SOS-2026-0193", 7, null]""");
         using var document = JsonDocument.Parse(bundle.ToJsonString());
-        var mapped = new StixBundleMapper().Map(document.RootElement);
+        var mapped = OneMapped.From(new StixBundleMapper().Map(document.RootElement));
         Assert.Equal("report--6b7c8d9e-0f1a-4b2c-9d3e-5f6a7b8c9da4", mapped.Report!.PartnerReference);
     }
 }

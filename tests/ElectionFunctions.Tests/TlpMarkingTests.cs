@@ -15,10 +15,10 @@ public sealed class TlpMarkingTests
     private const string Red1 = "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed";
     private const string Clear2 = "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487";
 
-    private static StixBundleMapper.Mapped Map(string json)
+    private static OneMapped Map(string json)
     {
         using var document = JsonDocument.Parse(json);
-        return new StixBundleMapper().Map(document.RootElement);
+        return OneMapped.From(new StixBundleMapper().Map(document.RootElement));
     }
 
     /// <summary>The project's incident bundle, AMBER on its report and no other marking, with a change.</summary>

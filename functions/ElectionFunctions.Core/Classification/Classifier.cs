@@ -68,10 +68,11 @@ public sealed class Classifier
         var narrativeNexus = Evidence(narrative, affirmed[NexusGroup]);
         if (narrativeNexus is not null) reasons.Add(new("nexus.narrative", narrativeNexus));
 
-        if (report.FederalContest == false || (governments.Count == 0 && foreignActors.Count == 0 && narrativeNexus is null))
+        var noElection = report.ElectionId == Reporting.Elections.None;
+        if (noElection || report.FederalContest == false || (governments.Count == 0 && foreignActors.Count == 0 && narrativeNexus is null))
         {
-            reasons.Add(report.FederalContest == false
-                ? new Reason("scope.non-federal", "federalContest: false")
+            reasons.Add(noElection ? new Reason(Reporting.Elections.NoneRule, "no federal election applies (electionId: none)")
+                : report.FederalContest == false ? new Reason("scope.non-federal", "federalContest: false")
                 : new Reason("scope.no-foreign-nexus", "no suspected foreign government, foreign actor or affirmed foreign involvement in the narrative"));
             signals.Remove("actor:foreign-agent");
             signals.Add("category:" + Categories.OutOfScope);

@@ -13,9 +13,8 @@ namespace ElectionFunctions.Intake;
 /// <summary>
 /// POST /api/reports. Who may call is <see cref="CallerGate"/>'s (before the function), what the body is
 /// <see cref="SubmissionReader"/>'s; this stores. The report id is derived from the partner and the Idempotency-Key
-/// (or, without a key, the body's SHA-256), so the create-only blob and Cosmos DB's 409 on create are the duplicate
-/// checks: a retry finds what the first attempt stored. A storage failure is not caught here: the host's
-/// <see cref="ExceptionProblems"/> answers it 503.
+/// (or, without a key, the body's SHA-256; <see cref="SubmissionIds"/>). A storage failure is not caught here: the
+/// host's <see cref="ExceptionProblems"/> answers it 503.
 /// </summary>
 public sealed partial class IntakeHandler(
     SubmissionReader reader,
@@ -32,8 +31,14 @@ public sealed partial class IntakeHandler(
     private static readonly ProblemResult IdempotencyConflict = new(StatusCodes.Status422UnprocessableEntity, "idempotency-conflict", "Idempotency-Key reused",
         "This Idempotency-Key was used with a different body.");
 
-    /// <summary>202 for a new report (or a keyed retry), 200 naming the first for an unkeyed duplicate, or the refusal.</summary>
-    public async Task<Results<Accepted<SubmitResponse>, WithHeader<Ok<SubmitResponse>>, ProblemResult>> SubmitAsync(
+    /// <summary>Election context beside a STIX bundle, when its objects carry none (docs/stix-mapping.md).</summary>
+    public const string ElectionHeader = "X-Election-Id", FederalContestHeader = "X-Federal-Contest";
+
+    /// <summary>
+    /// 202 for a new report (or a keyed retry), 200 naming the first for an unkeyed duplicate, the list for a bundle of
+    /// several reports, or the refusal.
+    /// </summary>
+    public async Task<Results<Accepted<SubmitResponse>, WithHeader<Ok<SubmitResponse>>, Accepted<SubmitManyResponse>, ProblemResult>> SubmitAsync(
         HttpRequest request, PartnerInfo partner, CancellationToken cancellationToken)
     {
         // Under the host's request activity, or else the partner's own traceparent header.
@@ -44,73 +49,117 @@ public sealed partial class IntakeHandler(
 
         var max = options.Value.MaxBodyBytes;
         var body = request.ContentLength > max ? null : await JsonBody.ReadLimitedAsync(request.Body, max, cancellationToken).ConfigureAwait(false);
-        if (body is null) return new ProblemResult(StatusCodes.Status413PayloadTooLarge, "payload-too-large", "Body too large", $"The body may be at most {max} bytes.");
+        if (body is null) return TooLarge(max);
 
         var keys = request.Headers[IdempotencyHeader];
         var idempotencyKey = keys.Count == 1 ? keys[0]! : "";
         if (keys.Count > 1 || (keys.Count == 1 && !IsValidKey(idempotencyKey)))
             return Problems.Validation(new Dictionary<string, string[]> { [IdempotencyHeader] = [$"One key of 1 to {MaxIdempotencyKeyLength} visible ASCII characters."] });
+        if (ContextFrom(request.Headers) is not { } context)
+            return Problems.Validation(new Dictionary<string, string[]> { [FederalContestHeader] = ["true or false."] });
 
-        var (validated, invalid) = reader.Read(format, body);
-        if (validated?.Report is not { } report) return invalid!;
+        var (submission, invalid) = reader.Read(format, body, context);
+        if (submission is null) return invalid!;
 
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(body));
-        var keyed = idempotencyKey.Length > 0;
-        var reportId = keyed ? ReportIds.ForKey(partner.Id, idempotencyKey) : ReportIds.ForBody(partner.Id, sha256);
-        System.Diagnostics.Activity.Current?.SetTag(Telemetry.ReportIdTag, reportId);
-        using var scope = logger.BeginScope(Telemetry.Scope(reportId));
-        var receivedAt = time.GetUtcNow();
-        var blobName = SubmissionStore.PathFor(reportId, receivedAt);
-        var created = new ReportDocument
-        {
-            Id = reportId,
-            PartnerId = partner.Id,
-            Partner = partner,
-            IdempotencyKey = keyed ? idempotencyKey : null,
-            Status = ReportStatus.Received,
-            ReceivedAt = receivedAt,
-            Sha256 = sha256,
-            BlobPath = $"{BlobContainers.Submissions}/{blobName}",
-            ContentType = request.ContentType!,
-            ElectionId = report.ElectionId,
-            Tlp = report.Tlp!,
-            TlpSource = validated.Tlp?.Source,
-            IntakeReasons = validated.Tlp?.Reasons ?? [],
-            Report = report,
-        };
+        var ids = idempotencyKey.Length > 0 ? SubmissionIds.Keyed(partner.Id, idempotencyKey) : SubmissionIds.Body(partner.Id, sha256);
+        var (stored, refused) = await StoreAsync(partner, submission, body, sha256, request.ContentType!, ids, cancellationToken).ConfigureAwait(false);
+        if (refused is not null) return refused;
 
-        // Cosmos DB refuses an item over 2 MB, and a refusal after the blob was stored would be answered 503 and retried
-        // for ever; so the size is known before anything is written, with room for what classification and routing add.
-        var document = ReportStore.ToBytes(created);
-        if (document.Length > options.Value.MaxDocumentBytes)
+        var ignored = format == StixBundleMapper.MediaType && submission.IgnoredTypes.Count > 0 ? submission.IgnoredTypes : null;
+        SubmitResponse Answer(Outcome r) => new(r.ReportId, r.Status, ReportIds.StatusUrl(request, r.ReportId), sha256, r.DuplicateOf, stored!.Count == 1 ? ignored : null);
+        if (stored!.Count > 1) return TypedResults.Accepted((string?)null, new SubmitManyResponse([.. stored.Select(Answer)], ignored));
+        var one = Answer(stored[0]);
+        return one.DuplicateOf is null
+            ? TypedResults.Accepted(one.StatusUrl, one)
+            : new WithHeader<Ok<SubmitResponse>>(TypedResults.Ok(one), HeaderNames.Location, one.StatusUrl);
+    }
+
+    public static ProblemResult TooLarge(int max) =>
+        new(StatusCodes.Status413PayloadTooLarge, "payload-too-large", "Body too large", $"The body may be at most {max} bytes.");
+
+    /// <summary>A report as stored: its id and status, and the first report's id when this was an unkeyed duplicate of it.</summary>
+    public sealed record Outcome(string ReportId, string Status, string? DuplicateOf, bool Created);
+
+    /// <summary>
+    /// Stores what was read: the raw body once (write-once blob), each report once in Cosmos DB, each queued. The ids
+    /// come from <paramref name="ids"/>, so the create-only blob and Cosmos DB's 409 on create are the duplicate checks:
+    /// a retry finds what the first attempt stored. HTTP intake and TAXII push both come here.
+    /// </summary>
+    public async Task<(IReadOnlyList<Outcome>? Stored, ProblemResult? Refused)> StoreAsync(PartnerInfo partner, Submission submission, byte[] body,
+        string sha256, string contentType, SubmissionIds ids, CancellationToken cancellationToken)
+    {
+        var receivedAt = time.GetUtcNow();
+        var count = submission.Reports.Count;
+        var reportIds = submission.Reports.Select(r => ids.For(r, count)).ToList();
+        var blobName = SubmissionStore.PathFor(count == 1 ? reportIds[0] : ids.Submission, receivedAt);
+        var documents = new List<(ReportDocument Document, byte[] Bytes)>(count);
+        for (var i = 0; i < count; i++)
         {
-            LogTooLarge(logger, reportId, document.Length);
-            return new ProblemResult(StatusCodes.Status413PayloadTooLarge, "document-too-large", "Report too large to store",
-                $"Stored, this report would take {document.Length} bytes; the limit is {options.Value.MaxDocumentBytes}. Send fewer or shorter indicators, or split the report.");
+            var validated = submission.Reports[i];
+            var report = validated.Report!;
+            var document = new ReportDocument
+            {
+                Id = reportIds[i],
+                PartnerId = partner.Id,
+                Partner = partner,
+                IdempotencyKey = ids.IdempotencyKey,
+                Status = ReportStatus.Received,
+                ReceivedAt = receivedAt,
+                Sha256 = sha256,
+                BlobPath = $"{BlobContainers.Submissions}/{blobName}",
+                ContentType = contentType,
+                ElectionId = report.ElectionId,
+                Tlp = report.Tlp!,
+                TlpSource = validated.Tlp?.Source,
+                IntakeReasons = validated.Reasons,
+                Report = report,
+            };
+            // Cosmos DB refuses an item over 2 MB, and a refusal after the blob was stored would be answered 503 and retried
+            // for ever; so the size is known before anything is written, with room for what classification and routing add.
+            var bytes = ReportStore.ToBytes(document);
+            if (bytes.Length > options.Value.MaxDocumentBytes)
+            {
+                LogTooLarge(logger, document.Id, bytes.Length);
+                return (null, new ProblemResult(StatusCodes.Status413PayloadTooLarge, "document-too-large", "Report too large to store",
+                    $"Stored, report {validated.Source ?? document.Id} would take {bytes.Length} bytes; the limit is {options.Value.MaxDocumentBytes}. Send fewer or shorter indicators, or split the report."));
+            }
+            documents.Add((document, bytes));
         }
 
-        if (!await submissions.TryStoreAsync(blobName, body, sha256, created.ContentType, partner.Id, cancellationToken).ConfigureAwait(false))
-            return IdempotencyConflict;
+        if (!await submissions.TryStoreAsync(blobName, body, sha256, contentType, partner.Id, cancellationToken).ConfigureAwait(false)) return (null, IdempotencyConflict);
 
-        var statusUrl = ReportIds.StatusUrl(request, reportId);
-        if (!await reports.TryCreateAsync(created, document, cancellationToken).ConfigureAwait(false))
+        var stored = new List<Outcome>(count);
+        foreach (var (created, bytes) in documents)
         {
-            var existing = (await reports.ReadAsync(reportId, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"Report {reportId} conflicted on create but cannot be read.")).Value;
-            if (existing.Sha256 != sha256 || existing.PartnerId != partner.Id) return IdempotencyConflict;
-            LogReplayed(logger, reportId, partner.Id, keyed);
+            using var scope = logger.BeginScope(Telemetry.Scope(created.Id));
+            if (await reports.TryCreateAsync(created, bytes, cancellationToken).ConfigureAwait(false))
+            {
+                await queues.EnqueueAsync(QueueNames.Intake, created.Id, cancellationToken).ConfigureAwait(false);
+                LogAccepted(logger, created.Id, partner.Id, created.ElectionId, contentType, sha256);
+                stored.Add(new(created.Id, ReportStatus.Received, null, true));
+                continue;
+            }
+            var existing = (await reports.ReadAsync(created.Id, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Report {created.Id} conflicted on create but cannot be read.")).Value;
+            // A STIX object pushed again is the same report whatever else its envelope held; otherwise the bytes must match.
+            if (existing.PartnerId != partner.Id || (!ids.ByObject && existing.Sha256 != sha256)) return (null, IdempotencyConflict);
+            LogReplayed(logger, created.Id, partner.Id, ids.IdempotencyKey is not null);
             // Still received: the first attempt may have stopped before its enqueue. A second message is harmless.
             if (existing.Status == ReportStatus.Received)
-                await queues.EnqueueAsync(QueueNames.Intake, reportId, cancellationToken).ConfigureAwait(false);
-            return keyed
-                ? TypedResults.Accepted(statusUrl, new SubmitResponse(existing.Id, ReportStatus.Received, statusUrl, existing.Sha256, null))
-                : new WithHeader<Ok<SubmitResponse>>(TypedResults.Ok(new SubmitResponse(existing.Id, existing.Status, statusUrl, existing.Sha256, existing.Id)),
-                    HeaderNames.Location, statusUrl);
+                await queues.EnqueueAsync(QueueNames.Intake, created.Id, cancellationToken).ConfigureAwait(false);
+            stored.Add(ids.IdempotencyKey is not null ? new(existing.Id, ReportStatus.Received, null, false) : new(existing.Id, existing.Status, existing.Id, false));
         }
+        return (stored, null);
+    }
 
-        await queues.EnqueueAsync(QueueNames.Intake, reportId, cancellationToken).ConfigureAwait(false);
-        LogAccepted(logger, reportId, partner.Id, created.ElectionId, format, sha256);
-        return TypedResults.Accepted(statusUrl, new SubmitResponse(reportId, ReportStatus.Received, statusUrl, sha256, null));
+    /// <summary>The election context headers; null when X-Federal-Contest is neither true nor false.</summary>
+    private static StixContext? ContextFrom(IHeaderDictionary headers)
+    {
+        var election = headers[ElectionHeader].FirstOrDefault();
+        var federal = headers[FederalContestHeader].FirstOrDefault();
+        if (federal is not null && !bool.TryParse(federal, out _)) return null;
+        return new StixContext(string.IsNullOrEmpty(election) ? null : election, federal is null ? null : bool.Parse(federal));
     }
 
     private static bool IsValidKey(string key) => key.Length is > 0 and <= MaxIdempotencyKeyLength && key.All(c => c is >= '!' and <= '~');

@@ -29,8 +29,14 @@ public sealed record Indicator(string? Type, string? Value);
 
 public sealed record Contact(string? Name, string? Email, string? Phone);
 
-/// <summary>The answer to a submission; a retried idempotent request gets the same bytes. <c>duplicateOf</c>: an identical body sent again without a key.</summary>
-public sealed record SubmitResponse(string ReportId, string Status, string StatusUrl, string Sha256, string? DuplicateOf);
+/// <summary>
+/// The answer to a submission; a retried idempotent request gets the same bytes. <c>duplicateOf</c>: an identical body sent
+/// again without a key. <c>ignoredTypes</c>: STIX object types kept in the evidence but not mapped.
+/// </summary>
+public sealed record SubmitResponse(string ReportId, string Status, string StatusUrl, string Sha256, string? DuplicateOf, IReadOnlyList<string>? IgnoredTypes = null);
+
+/// <summary>The answer to a STIX bundle holding several report objects: one entry per report, in the bundle's order.</summary>
+public sealed record SubmitManyResponse(IReadOnlyList<SubmitResponse> Reports, IReadOnlyList<string>? IgnoredTypes);
 
 /// <summary>What GET /api/reports/{id} answers (API.md).</summary>
 public sealed record ReportStatusResponse(

@@ -7,8 +7,8 @@ namespace ElectionFunctions.Intake;
 /// <summary>
 /// The one entry point from a body to a report: its format by media type, then a valid report (with how its TLP was
 /// read) or the refusal naming what is wrong. Inside, a valid native body is read in one pass (NativeReportReader
-/// through the compiled schema); any other body is parsed in full, which names its errors (JsonSchema.Net), and a STIX
-/// bundle is mapped first.
+/// through the compiled schema); any other body is parsed in full, which names its errors (JsonSchema.Net), and STIX
+/// objects are mapped first (StixBundleMapper), one report per report object.
 /// </summary>
 public sealed class SubmissionReader(SubmissionValidator validator, StixBundleMapper stix)
 {
@@ -26,29 +26,40 @@ public sealed class SubmissionReader(SubmissionValidator validator, StixBundleMa
         return version is null or "2.1" ? type : null;
     }
 
-    /// <summary>A valid report, or the refusal: 400 malformed, 422 stix-unusable or validation.</summary>
-    public (Validated? Report, ProblemResult? Refused) Read(string format, byte[] body)
+    /// <summary>The valid reports (one, or one per STIX report object), or the refusal: 400 malformed, 422 stix-unusable or validation.</summary>
+    public (Submission? Submission, ProblemResult? Refused) Read(string format, byte[] body, StixContext? context = null)
     {
-        var fast = format == StixBundleMapper.MediaType ? Validated.Undecided : validator.ValidateInOnePass(body);
-        var (validated, refused) = fast.Verdict == Verdict.Undecided ? ParseAndValidate(format, body) : (fast, null);
+        if (format == StixBundleMapper.MediaType) return ReadStix(body, document => stix.Map(document.RootElement, context));
+        var fast = validator.ValidateInOnePass(body);
+        var (validated, refused) = fast.Verdict == Verdict.Undecided ? ParseAndValidate(body) : (fast, null);
         if (refused is not null) return (null, refused);
-        return validated!.Verdict == Verdict.Valid ? (validated, null) : (null, Problems.Validation(validated.Errors));
+        return validated!.Verdict == Verdict.Valid ? (new Submission([validated], []), null) : (null, Problems.Validation(validated.Errors));
     }
 
-    private (Validated?, ProblemResult?) ParseAndValidate(string format, byte[] body)
+    /// <summary>STIX objects (a bundle, or a TAXII envelope) to valid reports; any report invalid refuses them all, naming each.</summary>
+    public (Submission? Submission, ProblemResult? Refused) ReadStix(byte[] body, Func<JsonDocument, StixBundleMapper.Mapping> map)
     {
         var (document, parseError) = JsonBody.Parse(body);
         using var _ = document;
         if (document is null) return (null, new ProblemResult(StatusCodes.Status400BadRequest, "malformed", "Malformed JSON", parseError));
-        if (format == StixBundleMapper.MediaType)
-        {
-            var mapped = stix.Map(document.RootElement);
-            return mapped.Report is not null
-                ? (validator.ValidateMapped(mapped.Report, mapped.Source, mapped.Tlp), null)
-                : (null, new ProblemResult(StatusCodes.Status422UnprocessableEntity, "stix-unusable", "The STIX bundle cannot be used", "See errors: which object, and why.", mapped.Errors));
-        }
+        var mapping = map(document);
+        if (mapping.Errors.Count > 0)
+            return (null, new ProblemResult(StatusCodes.Status422UnprocessableEntity, "stix-unusable", "The STIX objects cannot be used", "See errors: which object, and why.", mapping.Errors));
+        var reports = mapping.Reports.Select(m => validator.ValidateMapped(m.Report, m.Source, m.Tlp) with { Identity = m.Identity }).ToList();
+        var errors = reports.Where(r => r.Verdict != Verdict.Valid).SelectMany(r => r.Errors).ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
+        return errors.Count > 0 ? (null, Problems.Validation(errors)) : (new Submission(reports, mapping.IgnoredTypes), null);
+    }
+
+    private (Validated?, ProblemResult?) ParseAndValidate(byte[] body)
+    {
+        var (document, parseError) = JsonBody.Parse(body);
+        using var _ = document;
+        if (document is null) return (null, new ProblemResult(StatusCodes.Status400BadRequest, "malformed", "Malformed JSON", parseError));
         return document.RootElement.ValueKind == JsonValueKind.Object
             ? (validator.Validate(document.RootElement), null)
             : (null, new ProblemResult(StatusCodes.Status400BadRequest, "malformed", "Malformed JSON", "The body must be a JSON object."));
     }
 }
+
+/// <summary>What a body holds: one report (native, or a bundle with at most one report object) or several, and the STIX types not mapped.</summary>
+public sealed record Submission(IReadOnlyList<Validated> Reports, IReadOnlyList<string> IgnoredTypes);

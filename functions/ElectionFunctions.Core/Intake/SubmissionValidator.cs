@@ -16,6 +16,15 @@ public sealed record Validated(StoredReport? Report, Dictionary<string, string[]
 
     /// <summary>How the report's TLP was read (a native field, a default, or a STIX marking), with any marking read as RED.</summary>
     public TlpReading? Tlp { get; init; }
+
+    /// <summary>What intake decided and why (a marking read as RED, no election): kept in the report's intake reasons.</summary>
+    public IReadOnlyList<Reason> Reasons { get; init; } = [];
+
+    /// <summary>The STIX object a mapped report came from (its report, or the bundle); null for a native body.</summary>
+    public string? Source { get; init; }
+
+    /// <summary>A mapped report's STIX identity (StixBundleMapper.Mapped.Identity); null for a native body.</summary>
+    public string? Identity { get; init; }
 }
 
 /// <summary>
@@ -50,18 +59,22 @@ public sealed class SubmissionValidator(ReportSchema schema, ElectionsOptions el
         return Check(report, "");
     }
 
-    /// <summary>A report mapped from another format (STIX 2.1); error keys start with <paramref name="source"/>.</summary>
+    /// <summary>
+    /// A report mapped from STIX 2.1; error keys start with <paramref name="source"/>. A partner's tool sends what it has,
+    /// so a report no federal election's window holds is kept, out of scope (<see cref="Elections.None"/>), not refused.
+    /// </summary>
     public Validated ValidateMapped(ReportSubmission report, string source, TlpReading? tlp = null)
     {
         var errors = schema.Evaluate(JsonSerializer.SerializeToElement(report, ElectionJsonContext.Default.ReportSubmission));
         if (errors.Count > 0) return Failed(errors.ToDictionary(e => $"{source}: {e.Key}", e => e.Value, StringComparer.Ordinal));
-        return Check(report, source + ": ", tlp);
+        return Check(report, source + ": ", tlp, noElection: true) with { Source = source };
     }
 
-    private Validated Check(ReportSubmission body, string prefix, TlpReading? tlpReading = null)
+    private Validated Check(ReportSubmission body, string prefix, TlpReading? tlpReading = null, bool noElection = false)
     {
         var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         void Add(string field, string message) => (errors.TryGetValue(prefix + field, out var l) ? l : errors[prefix + field] = []).Add(message);
+        var reasons = new List<Reason>();
 
         if (body.ObservedAt > time.GetUtcNow() + intake.ClockSkew) Add("observedAt", "Must not be in the future.");
 
@@ -78,7 +91,12 @@ public sealed class SubmissionValidator(ReportSchema schema, ElectionsOptions el
         else if (electionId is null && body.ObservedAt is { } observed)
         {
             electionId = elections.ForObservation(observed)?.Id;
-            if (electionId is null) Add("electionId", "No federal election's window holds observedAt; name the election.");
+            if (electionId is null && noElection)
+            {
+                electionId = Elections.None;
+                reasons.Add(new(Elections.NoneRule, $"no federal election's window holds observedAt {observed:yyyy-MM-dd}; kept, out of scope"));
+            }
+            else if (electionId is null) Add("electionId", "No federal election's window holds observedAt; name the election.");
         }
 
         // Each indicator checked and written one way; values equal after that are one indicator.
@@ -94,7 +112,7 @@ public sealed class SubmissionValidator(ReportSchema schema, ElectionsOptions el
         }
 
         if (errors.Count > 0) return Failed(errors);
-        return new Validated(StoredReport.From(body, electionId!, tlp, indicators), []) { Tlp = tlpReading };
+        return new Validated(StoredReport.From(body, electionId!, tlp, indicators), []) { Tlp = tlpReading, Reasons = [.. tlpReading.Reasons, .. reasons] };
     }
 
     private static Validated Failed(Dictionary<string, List<string>> errors) =>

@@ -46,6 +46,13 @@ public sealed class ElectionsOptions
     }
 }
 
+/// <summary>The election id of a report no federal election's window holds (a STIX bundle about something else): kept, out of scope, in no package.</summary>
+public static class Elections
+{
+    public const string None = "none";
+    public const string NoneRule = "scope.no-election";
+}
+
 public sealed class Election
 {
     [Required]

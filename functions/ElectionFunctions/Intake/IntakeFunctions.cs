@@ -12,21 +12,21 @@ public sealed class IntakeFunctions(IntakeHandler intake, ReportStatusHandler st
 {
     [Function("SubmitReport")]
     [RequiresRole(AppRoles.Submit, RegisteredPartner = true)]
-    public Task<Results<Accepted<SubmitResponse>, WithHeader<Ok<SubmitResponse>>, ProblemResult>> SubmitReport(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "reports")] HttpRequest request,
+    public Task<Results<Accepted<SubmitResponse>, WithHeader<Ok<SubmitResponse>>, Accepted<SubmitManyResponse>, ProblemResult>> SubmitReport(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/reports")] HttpRequest request,
         CancellationToken cancellationToken) =>
         intake.SubmitAsync(request, request.HttpContext.Partner(), cancellationToken);
 
     [Function("GetReport")]
     [RequiresRole(AppRoles.Read, RegisteredPartner = true)]
     public Task<Results<Ok<ReportStatusResponse>, ProblemResult>> GetReport(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/{reportId}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/reports/{reportId}")] HttpRequest request,
         string reportId,
         CancellationToken cancellationToken) =>
         status.GetAsync(reportId, request.HttpContext.Partner(), cancellationToken);
 
     [Function("GetReportSchema")]
     public WithHeader<FileContentHttpResult> GetReportSchema(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "schemas/" + ReportSchema.Name)] HttpRequest request) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/schemas/" + ReportSchema.Name)] HttpRequest request) =>
         schema.Published();
 }
