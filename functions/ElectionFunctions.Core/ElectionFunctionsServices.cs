@@ -1,3 +1,4 @@
+using ElectionFunctions.Taxii;
 using ElectionFunctions.Operations;
 using ElectionFunctions.Classification;
 using ElectionFunctions.Correlation;
@@ -31,6 +32,7 @@ public static class ElectionFunctionsServices
             .AddClassification(configuration)
             .AddCorrelation(configuration)
             .AddRouting(configuration)
+            .AddTaxii(configuration)
             .AddReporting(configuration)
             .AddReportOperations(configuration)
             .AddPartnerAuthentication(configuration);

@@ -63,6 +63,7 @@ public static class FunctionsHostRunner
 
                 ElectionFunctions: {name} running functions/ElectionFunctions on {url}
                   routes:   POST /api/reports   GET /api/reports/{"{reportId}"}   POST /api/elections/{"{electionId}"}/package
+                            TAXII 2.1 under /taxii2/ (docs/taxii.md): make token PARTNER=dhs-app ROLES="Agency.DHS" for an agency
                   token:    make token            (partner demo-partner, roles Reports.Submit Reports.Read)
                   storage:  {settings[QueueNames.Connection]}
                   cosmos:   {settings["Cosmos:Endpoint"]}

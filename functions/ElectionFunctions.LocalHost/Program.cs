@@ -20,6 +20,7 @@ await using (emulators)
 
         ElectionFunctions: the local host (the handlers on Kestrel, not the Functions runtime) listening on {string.Join(", ", app.Urls)}
           routes:   POST /api/reports   GET /api/reports/{"{reportId}"}   POST /api/elections/{"{electionId}"}/package
+                    TAXII 2.1 under /taxii2/ (docs/taxii.md): make token PARTNER=dhs-app ROLES="Agency.DHS" for an agency
           token:    make token            (partner demo-partner, roles Reports.Submit Reports.Read)
                     make token PARTNER=x ROLES="Packages.Compile"
           storage:  {app.Configuration["AzureWebJobsStorage"]}

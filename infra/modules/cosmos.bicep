@@ -11,6 +11,9 @@ param reportsMaxThroughput int = 60000
 @description('Autoscale maximum RU/s of the correlations container: ~36 RU per report at 3 keys (docs/capacity.md); idles at a tenth.')
 param correlationsMaxThroughput int = 40000
 
+@description('Autoscale maximum RU/s of the taxii container: one write per report and agency at routing, and the agencies\' polling (docs/capacity.md).')
+param taxiiMaxThroughput int = 30000
+
 resource account 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {
   name: name
   location: location
@@ -79,6 +82,27 @@ resource correlations 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/contai
       indexingPolicy: {
         indexingMode: 'consistent'
         includedPaths: [{ path: '/id/?' }]
+        excludedPaths: [{ path: '/*' }]
+      }
+    }
+  }
+}
+
+// TAXII 2.1 (issue 19): each collection's objects over 16 partitions ("{collection}|{shard}"), each partner's push statuses in
+// "status:{partner}" (with a 7-day ttl; entries have none); a page is one query over a collection's partitions ordered by seq,
+// so only what it filters and orders on is indexed.
+resource taxii 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = {
+  parent: database
+  name: 'taxii'
+  properties: {
+    options: { autoscaleSettings: { maxThroughput: taxiiMaxThroughput } }
+    resource: {
+      id: 'taxii'
+      partitionKey: { paths: ['/pk'], kind: 'Hash' }
+      defaultTtl: -1
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        includedPaths: [{ path: '/collection/?' }, { path: '/seq/?' }, { path: '/objectIds/[]/?' }, { path: '/types/[]/?' }]
         excludedPaths: [{ path: '/*' }]
       }
     }

@@ -85,6 +85,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Cosmos__ReportsContainer', value: 'reports' }
         { name: 'Cosmos__PackagesContainer', value: 'packages' }
         { name: 'Cosmos__CorrelationsContainer', value: 'correlations' }
+        { name: 'Cosmos__TaxiiContainer', value: 'taxii' }
         { name: 'Cosmos__CreateIfNotExists', value: 'false' }
         { name: 'Cosmos__QueryPageSize', value: '500' }
         { name: 'PackageSchedule', value: '0 0 6 * * *' }

@@ -119,6 +119,52 @@ public sealed class IntakeTests(LocalStack stack)
     }
 
     [Fact]
+    public async Task A_bundle_with_two_reports_is_two_reports_kept_once_with_one_evidence_and_the_same_ids_again()
+    {
+        // Each run its own bundle: the sample with fresh report ids, so the ids depend on this run's bytes only.
+        var bundle = System.Text.Json.Nodes.JsonNode.Parse(Sample(Path.Combine("stix-world", "opencti-two-reports.json")))!;
+        foreach (var o in bundle["objects"]!.AsArray().Where(o => o!["type"]!.GetValue<string>() == "report")) o!["id"] = $"report--{Guid.NewGuid()}";
+        var body = bundle.ToJsonString();
+        using var response = await stack.SubmitAsync(body, contentType: "application/stix+json;version=2.1");
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var answer = await response.Content.ReadFromJsonAsync<JsonElement>(Cancel);
+        var ids = answer.GetProperty("reports").EnumerateArray().Select(r => r.GetProperty("reportId").GetString()!).ToList();
+        Assert.Equal(2, ids.Distinct().Count());
+
+        var first = (await stack.Service<ReportStore>().ReadAsync(ids[0], Cancel))!.Value;
+        var second = (await stack.Service<ReportStore>().ReadAsync(ids[1], Cancel))!.Value;
+        Assert.Equal("Ransomware incident at a voter-registration software vendor", first.Report.Title);
+        Assert.Equal("Election-night DDoS against the state results website", second.Report.Title);
+        Assert.Equal(first.BlobPath, second.BlobPath);
+        Assert.Equal("GREEN", second.Tlp);
+
+        // Sent again, the same bytes are the same two reports.
+        using var again = await stack.SubmitAsync(body, contentType: "application/stix+json;version=2.1");
+        var repeated = await again.Content.ReadFromJsonAsync<JsonElement>(Cancel);
+        Assert.Equal(ids, repeated.GetProperty("reports").EnumerateArray().Select(r => r.GetProperty("reportId").GetString()!));
+        Assert.All(repeated.GetProperty("reports").EnumerateArray(), r => Assert.Equal(r.GetProperty("reportId").GetString(), r.GetProperty("duplicateOf").GetString()));
+    }
+
+    [Fact]
+    public async Task A_bundle_of_indicators_from_a_year_without_an_election_is_kept_out_of_scope_and_names_what_it_ignored()
+    {
+        var bundle = System.Text.Json.Nodes.JsonNode.Parse(Sample(Path.Combine("stix-world", "spec-threat-report-2015.json")))!;
+        bundle["id"] = $"bundle--{Guid.NewGuid()}";
+        bundle["objects"]!.AsArray().Add(System.Text.Json.Nodes.JsonNode.Parse($$"""
+            {"type":"note","spec_version":"2.1","id":"note--{{Guid.NewGuid()}}","created":"2015-06-16T14:00:00.000Z","modified":"2015-06-16T14:00:00.000Z",
+             "content":"An analyst's note.","object_refs":["{{bundle["objects"]![0]!["id"]}}"]}
+            """));
+        using var response = await stack.SubmitAsync(bundle.ToJsonString(), contentType: "application/stix+json;version=2.1");
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var answer = await response.Content.ReadFromJsonAsync<JsonElement>(Cancel);
+        Assert.Contains("note", answer.GetProperty("ignoredTypes").EnumerateArray().Select(t => t.GetString()));
+        var routed = await stack.WaitForRoutedAsync(answer.GetProperty("reportId").GetString()!);
+        Assert.Equal("none", routed.GetProperty("electionId").GetString());
+        Assert.Equal(["out-of-scope"], routed.GetProperty("categories").EnumerateArray().Select(c => c.GetString()));
+        Assert.Empty(routed.GetProperty("routing").EnumerateArray());
+    }
+
+    [Fact]
     public async Task An_identical_body_sent_again_without_a_key_answers_the_existing_report_as_duplicateOf()
     {
         var body = Bodies.Incident("keyless " + Guid.NewGuid());

@@ -9,7 +9,11 @@ using Microsoft.IdentityModel.Tokens;
 namespace ElectionFunctions.IntegrationTests;
 
 /// <summary>The real local stack, once for the whole assembly (see <see cref="StackFixture"/>).</summary>
-public sealed class LocalStack : StackFixture;
+public sealed class LocalStack : StackFixture
+{
+    /// <summary>How long the TAXII collections hold back what was just added (Taxii:SettleDelay in this stack).</summary>
+    public static readonly TimeSpan TaxiiSettle = TimeSpan.FromSeconds(1);
+}
 
 /// <summary>The same stack serving HTTP only: no pollers, so what the routes wrote stays where it was written.</summary>
 public sealed class HttpOnlyStack : StackFixture
@@ -41,6 +45,7 @@ public abstract class StackFixture : IAsyncLifetime, IScenarioStack
             // The timer is tested by calling its handler; its schedule never fires during a run.
             ["PackageSchedule"] = "0 0 0 1 1 *",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Taxii:SettleDelay"] = "00:00:01",
         };
         TestPartners.RegisterAll(settings);
         foreach (var (key, value) in Overrides) settings[key] = value;
@@ -69,6 +74,22 @@ public abstract class StackFixture : IAsyncLifetime, IScenarioStack
         using var response = await Http.SendAsync(request, TestContext.Current.CancellationToken);
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Polls GET until the report is routed. Waits on progress: fails only when its status stops changing for a long while, or it fails.</summary>
+    public async Task<JsonElement> WaitForRoutedAsync(string reportId, string partner = TestPartners.Partner)
+    {
+        var (last, since) = ("", DateTime.UtcNow);
+        while (true)
+        {
+            var report = await GetReportAsync(reportId, Token(partner));
+            var status = report.GetProperty("status").GetString()!;
+            if (status == "routed") return report;
+            Assert.NotEqual("failed", status);
+            if (status != last) (last, since) = (status, DateTime.UtcNow);
+            Assert.True(DateTime.UtcNow - since < TimeSpan.FromSeconds(90), $"report {reportId} stayed {status}");
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
     }
 
     /// <summary>Polls GET until the report reaches <paramref name="status"/>; fails after <paramref name="within"/>.</summary>

@@ -276,6 +276,24 @@ public abstract class Scenarios(IScenarioStack stack)
     }
 
     [Fact]
+    public async Task TAXII_is_served_under_taxii2_with_trailing_slashes_a_push_completes_and_its_errors_are_TAXII_errors()
+    {
+        // The client from the specification: every URL ends in '/', as TAXII 2.1's endpoints do, whichever host routes it.
+        var http = new HttpClient { BaseAddress = stack.Http.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", stack.Token());
+        var client = new Taxii.TaxiiSpecClient(http);
+        var root = Assert.Single((await client.DiscoverAsync(Cancel)).ApiRoots);
+        await client.GetApiRootAsync(root, Cancel);
+        var push = Assert.Single(await client.GetCollectionsAsync(root, Cancel));
+        var bundle = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "tests", "Samples", "stix-world", "spec-indicator-c2.json")))!;
+        var envelope = new System.Text.Json.Nodes.JsonObject { ["objects"] = bundle["objects"]!.DeepClone() };
+        var status = await client.PollStatusUntilCompleteAsync(root, (await client.PostEnvelopeAsync(root, push.Id, envelope, Cancel)).Id, Cancel);
+        Assert.Equal(1, status.SuccessCount);
+        await client.ExpectErrorAsync(Taxii.TaxiiSpecClient.CreateRequest(HttpMethod.Get, Taxii.TaxiiSpecClient.ObjectsUrl(root, push.Id)), 403, Cancel);
+        await client.ExpectErrorAsync(Taxii.TaxiiSpecClient.CreateRequest(HttpMethod.Get, Taxii.TaxiiSpecClient.CollectionsUrl(root), accept: "text/html"), 406, Cancel);
+    }
+
+    [Fact]
     public async Task A_poisoned_report_ends_failed_with_a_code_and_an_operator_re_drives_it()
     {
         // Classified but with no classification (bad data): routing fails on every dequeue, and after host.json's

@@ -9,20 +9,8 @@ namespace ElectionFunctions.Tests;
 /// <summary>There is no Service Bus emulator: the SDK's senders are virtual, so a recording sender stands in for the wire.</summary>
 public sealed class AgencyPublisherTests
 {
-    private static ReportDocument Routed() => new()
-    {
-        Id = "0123456789abcdef0123456789abcdef",
-        PartnerId = "ga-sos",
-        Status = ReportStatus.Classified,
-        ReceivedAt = new DateTimeOffset(2026, 11, 3, 22, 0, 0, TimeSpan.Zero),
-        Sha256 = new string('a', 64),
-        BlobPath = "submissions/2026/11/03/0123456789abcdef0123456789abcdef.json",
-        ContentType = "application/json",
-        ElectionId = "2026-11-03-general",
-        Tlp = "AMBER+STRICT",
-        Report = Reports.Native(["tabulation"], ["access-gained"], ["RU"]) with { Contact = new Intake.Contact("Jane Roe", "jane@sos.ga.gov", "555-0100") },
-        Classification = new ClassificationResult(["election-infrastructure"], "high", true, ["in-scope"], [new Reason("r", "e")], DateTimeOffset.UnixEpoch),
-    };
+    private static ReportDocument Routed() =>
+        Reports.Classified(Reports.Native(["tabulation"], ["access-gained"], ["RU"], tlp: "AMBER+STRICT") with { Contact = new Intake.Contact("Jane Roe", "jane@sos.ga.gov", "555-0100") });
 
     [Fact]
     public async Task Sends_one_message_per_agency_on_that_agencys_queue_with_the_contract_properties()

@@ -24,6 +24,11 @@ public sealed class CallerRequirementTests
             ["CompilePackageOnDemand"] = (AppRoles.CompilePackages, false),
             ["GetIncidentOfReport"] = (AppRoles.Admin, false),
             ["GetIncidentOfKey"] = (AppRoles.Admin, false),
-        }, roles.ToDictionary(r => r.Key, r => (r.Value.Role, r.Value.RegisteredPartner)));
+        }, roles.Where(r => !r.Key.StartsWith("Taxii", StringComparison.Ordinal)).ToDictionary(r => r.Key, r => (r.Value.Role, r.Value.RegisteredPartner)));
+        // TAXII: partners push and agencies pull on the same routes; which collection a caller sees is the handler's.
+        string[] taxiiRoles = [AppRoles.Submit, AppRoles.AgencyOdni, AppRoles.AgencyDhs, AppRoles.AgencyDoj, AppRoles.AgencyTreasury];
+        var taxii = roles.Where(r => r.Key.StartsWith("Taxii", StringComparison.Ordinal)).ToList();
+        Assert.Equal(10, taxii.Count);
+        Assert.All(taxii, r => Assert.True(r.Value.Roles.SequenceEqual(taxiiRoles) && r.Value.PartnerIfRegistered && !r.Value.RegisteredPartner, r.Key));
     }
 }

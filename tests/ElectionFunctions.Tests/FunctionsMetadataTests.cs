@@ -23,18 +23,30 @@ public sealed class FunctionsMetadataTests
     public void Declares_exactly_the_expected_functions() =>
         Assert.Equal(
             ["ClassifyReport", "ClassifyReportPoison", "CompilePackage", "CompilePackageOnDemand", "GetIncidentOfKey", "GetIncidentOfReport", "GetReport", "GetReportSchema",
-             "Health", "ReconcileReports", "RetryReport", "RouteReport", "RouteReportPoison", "SubmitReport"],
+             "Health", "ReconcileReports", "RetryReport", "RouteReport", "RouteReportPoison", "SubmitReport",
+             "TaxiiAddObjects", "TaxiiApiRoot", "TaxiiCollection", "TaxiiCollections", "TaxiiDiscovery", "TaxiiGetManifest", "TaxiiGetObject",
+             "TaxiiGetObjectVersions", "TaxiiGetObjects", "TaxiiGetStatus"],
             Functions.Keys.Order(StringComparer.Ordinal));
 
     [Theory]
-    [InlineData("SubmitReport", "post", "reports")]
-    [InlineData("GetReport", "get", "reports/{reportId}")]
-    [InlineData("CompilePackageOnDemand", "post", "elections/{electionId}/package")]
-    [InlineData("GetReportSchema", "get", "schemas/report-v1.json")]
-    [InlineData("RetryReport", "post", "reports/{reportId}/retry")]
-    [InlineData("Health", "get", "health")]
-    [InlineData("GetIncidentOfReport", "get", "incidents/{reportId}")]
-    [InlineData("GetIncidentOfKey", "get", "incidents")]
+    [InlineData("SubmitReport", "post", "api/reports")]
+    [InlineData("GetReport", "get", "api/reports/{reportId}")]
+    [InlineData("CompilePackageOnDemand", "post", "api/elections/{electionId}/package")]
+    [InlineData("GetReportSchema", "get", "api/schemas/report-v1.json")]
+    [InlineData("RetryReport", "post", "api/reports/{reportId}/retry")]
+    [InlineData("Health", "get", "api/health")]
+    [InlineData("GetIncidentOfReport", "get", "api/incidents/{reportId}")]
+    [InlineData("GetIncidentOfKey", "get", "api/incidents")]
+    [InlineData("TaxiiDiscovery", "get", "taxii2")]
+    [InlineData("TaxiiApiRoot", "get", "taxii2/elections")]
+    [InlineData("TaxiiCollections", "get", "taxii2/elections/collections")]
+    [InlineData("TaxiiCollection", "get", "taxii2/elections/collections/{collectionId}")]
+    [InlineData("TaxiiGetObjects", "get", "taxii2/elections/collections/{collectionId}/objects")]
+    [InlineData("TaxiiAddObjects", "post", "taxii2/elections/collections/{collectionId}/objects")]
+    [InlineData("TaxiiGetObject", "get", "taxii2/elections/collections/{collectionId}/objects/{objectId}")]
+    [InlineData("TaxiiGetObjectVersions", "get", "taxii2/elections/collections/{collectionId}/objects/{objectId}/versions")]
+    [InlineData("TaxiiGetManifest", "get", "taxii2/elections/collections/{collectionId}/manifest")]
+    [InlineData("TaxiiGetStatus", "get", "taxii2/elections/status/{statusId}")]
     public void Http_triggers_have_their_route_and_method(string function, string method, string route)
     {
         var trigger = Trigger(function);
@@ -76,6 +88,7 @@ public sealed class FunctionsMetadataTests
         Assert.Equal(5, queues.GetProperty("maxDequeueCount").GetInt32());
         // Messages are plain JSON, as WorkQueues writes them.
         Assert.Equal("none", queues.GetProperty("messageEncoding").GetString());
-        Assert.Equal("api", host.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
+        // No prefix: the routes carry their own (api/…, and taxii2/… where TAXII 2.1 puts it).
+        Assert.Equal("", host.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
     }
 }

@@ -24,4 +24,20 @@ internal static class Reports
         NamedActors = actors ?? [],
         Indicators = [],
     };
+
+    /// <summary>A classified report document holding <paramref name="report"/>, as routing reads it.</summary>
+    public static ReportDocument Classified(StoredReport report) => new()
+    {
+        Id = "0123456789abcdef0123456789abcdef",
+        PartnerId = "ga-sos",
+        Status = ReportStatus.Classified,
+        ReceivedAt = new DateTimeOffset(2026, 11, 3, 22, 0, 0, TimeSpan.Zero),
+        Sha256 = new string('a', 64),
+        BlobPath = "submissions/2026/11/03/0123456789abcdef0123456789abcdef.json",
+        ContentType = "application/json",
+        ElectionId = "2026-11-03-general",
+        Tlp = report.Tlp,
+        Report = report,
+        Classification = new ClassificationResult(["election-infrastructure"], "high", true, ["in-scope"], [new Reason("r", "e")], DateTimeOffset.UnixEpoch),
+    };
 }

@@ -121,4 +121,20 @@ public sealed class WorldStixTests
         var error = Assert.Single(mapping.Errors, e => e.Key.StartsWith(where, StringComparison.Ordinal));
         Assert.Contains(error.Value, m => m.Contains(why, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Several_versions_of_one_object_are_read_as_the_latest_and_observables_alone_take_the_receipt_time()
+    {
+        var indicator = """{"type":"indicator","spec_version":"2.1","id":"indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f","created":"2024-10-01T00:00:00.000Z","modified":"MODIFIED","name":"NAME","pattern":"[ipv4-addr:value = '198.51.100.7']","pattern_type":"stix","valid_from":"2024-10-01T00:00:00.000Z"}""";
+        var bundle = $$"""{"type":"bundle","id":"bundle--{{Guid.NewGuid()}}","objects":[{{indicator.Replace("MODIFIED", "2024-10-02T00:00:00.000Z").Replace("NAME", "later")}},{{indicator.Replace("MODIFIED", "2024-10-01T00:00:00.000Z").Replace("NAME", "earlier")}}]}""";
+        using var versions = JsonDocument.Parse(bundle);
+        var mapped = Assert.Single(new StixBundleMapper().Map(versions.RootElement).Reports);
+        Assert.Contains("later", mapped.Report.Title);
+
+        var received = new DateTimeOffset(2024, 10, 21, 8, 0, 0, TimeSpan.Zero);
+        using var observables = JsonDocument.Parse($$"""{"type":"bundle","id":"bundle--{{Guid.NewGuid()}}","objects":[{"type":"ipv4-addr","id":"ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd","value":"198.51.100.3"}]}""");
+        var composed = Assert.Single(new StixBundleMapper().Map(observables.RootElement, new StixContext(null, null) { ReceivedAt = received }).Reports);
+        Assert.Equal(received, composed.Report.ObservedAt);
+        Assert.Equal([new Indicator("ipv4", "198.51.100.3")], composed.Report.Indicators);
+    }
 }

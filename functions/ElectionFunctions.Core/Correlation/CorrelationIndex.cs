@@ -30,7 +30,12 @@ public sealed record CorrelationDocument
 }
 
 /// <summary>An earlier report an agency also received that shares keys with this one.</summary>
-public sealed record RelatedReport(string ReportId, IReadOnlyList<string> Keys);
+public sealed record RelatedReport(string ReportId, IReadOnlyList<string> Keys)
+{
+    /// <summary>The earlier report's TLP: not in the agency message (the agency holds that report), but a link to it is marked no weaker.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? Tlp { get; init; }
+}
 
 /// <summary>
 /// The correlation index: point reads and ETag writes per key, no query. Recording a report is idempotent (a report
@@ -63,7 +68,7 @@ public sealed partial class CorrelationIndex(CosmosClient client, IOptions<Cosmo
         }
         return agencies.ToDictionary(a => a, IReadOnlyList<RelatedReport> (a) =>
             [.. earlier.Values.Where(e => e.Entry.Agencies.Contains(a)).OrderBy(e => e.Entry.ReportId, StringComparer.Ordinal)
-                .Select(e => new RelatedReport(e.Entry.ReportId, e.Keys))], StringComparer.Ordinal);
+                .Select(e => new RelatedReport(e.Entry.ReportId, e.Keys) { Tlp = e.Entry.Tlp })], StringComparer.Ordinal);
     }
 
     public async Task<CorrelationDocument?> ReadAsync(string key, CancellationToken cancellationToken) =>

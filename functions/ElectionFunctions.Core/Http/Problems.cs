@@ -21,6 +21,8 @@ public sealed record ProblemResult(int Status, string Type, string Title, string
         if (RetryAfter is not null) httpContext.Response.Headers.RetryAfter = RetryAfter;
         if (WwwAuthenticate is not null) httpContext.Response.Headers.WWWAuthenticate = WwwAuthenticate;
         var (errors, omitted) = Errors is null ? (null, 0) : Problems.Cap(Errors);
+        // A TAXII client reads a TAXII error message (TAXII 2.1, 3.6.1), whoever refused it: the gate, a handler or the host.
+        if (httpContext.Request.Path.StartsWithSegments(Taxii.TaxiiMedia.Root)) return Taxii.TaxiiMedia.WriteError(httpContext, this, errors, omitted);
         var problem = errors is null ? new ProblemDetails() : new HttpValidationProblemDetails(errors);
         var detail = Detail;
         if (omitted > 0)

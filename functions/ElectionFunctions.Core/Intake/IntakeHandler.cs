@@ -55,8 +55,7 @@ public sealed partial class IntakeHandler(
         var idempotencyKey = keys.Count == 1 ? keys[0]! : "";
         if (keys.Count > 1 || (keys.Count == 1 && !IsValidKey(idempotencyKey)))
             return Problems.Validation(new Dictionary<string, string[]> { [IdempotencyHeader] = [$"One key of 1 to {MaxIdempotencyKeyLength} visible ASCII characters."] });
-        if (ContextFrom(request.Headers) is not { } context)
-            return Problems.Validation(new Dictionary<string, string[]> { [FederalContestHeader] = ["true or false."] });
+        if (ContextFrom(request.Headers, time.GetUtcNow()) is not { } context) return BadFederalContest;
 
         var (submission, invalid) = reader.Read(format, body, context);
         if (submission is null) return invalid!;
@@ -92,7 +91,11 @@ public sealed partial class IntakeHandler(
         var receivedAt = time.GetUtcNow();
         var count = submission.Reports.Count;
         var reportIds = submission.Reports.Select(r => ids.For(r, count)).ToList();
-        var blobName = SubmissionStore.PathFor(count == 1 ? reportIds[0] : ids.Submission, receivedAt);
+        // The request's trace names what it made: the report, or (a bundle of several) each of them.
+        System.Diagnostics.Activity.Current?.SetTag(Telemetry.ReportIdTag, string.Join(",", reportIds));
+        // The raw body under its one report's id, as always; several reports, or a push (whose report may come again in
+        // other bytes), under the submission's own id, so a second envelope holding the same report is its own evidence.
+        var blobName = SubmissionStore.PathFor(count == 1 && !ids.ByObject ? reportIds[0] : ids.Submission, receivedAt);
         var documents = new List<(ReportDocument Document, byte[] Bytes)>(count);
         for (var i = 0; i < count; i++)
         {
@@ -153,14 +156,16 @@ public sealed partial class IntakeHandler(
         return (stored, null);
     }
 
-    /// <summary>The election context headers; null when X-Federal-Contest is neither true nor false.</summary>
-    private static StixContext? ContextFrom(IHeaderDictionary headers)
+    /// <summary>The election context headers (POST /api/reports and a TAXII push); null when X-Federal-Contest is neither true nor false.</summary>
+    public static StixContext? ContextFrom(IHeaderDictionary headers, DateTimeOffset receivedAt)
     {
         var election = headers[ElectionHeader].FirstOrDefault();
         var federal = headers[FederalContestHeader].FirstOrDefault();
         if (federal is not null && !bool.TryParse(federal, out _)) return null;
-        return new StixContext(string.IsNullOrEmpty(election) ? null : election, federal is null ? null : bool.Parse(federal));
+        return new StixContext(string.IsNullOrEmpty(election) ? null : election, federal is null ? null : bool.Parse(federal)) { ReceivedAt = receivedAt };
     }
+
+    public static readonly ProblemResult BadFederalContest = Problems.Validation(new Dictionary<string, string[]> { [FederalContestHeader] = ["true or false."] });
 
     private static bool IsValidKey(string key) => key.Length is > 0 and <= MaxIdempotencyKeyLength && key.All(c => c is >= '!' and <= '~');
 

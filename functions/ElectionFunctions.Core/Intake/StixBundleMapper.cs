@@ -10,6 +10,9 @@ namespace ElectionFunctions.Intake;
 public sealed record StixContext(string? ElectionId, bool? FederalContest)
 {
     public static readonly StixContext None = new(null, null);
+
+    /// <summary>When the objects were received: the observation time of a composed report whose objects carry none (observables alone).</summary>
+    public DateTimeOffset? ReceivedAt { get; init; }
 }
 
 /// <summary>
@@ -86,7 +89,13 @@ public sealed partial class StixBundleMapper
                 continue;
             }
             where = $"{where} ({id})";
-            if (!objects.TryAdd(id, o)) errors.Add(where, "The bundle holds this id twice.");
+            // Several versions of one object may travel together (STIX 2.1, 3.6): the latest is the one read.
+            if (objects.TryGetValue(id, out var other))
+            {
+                if (Text(other, "modified") == Text(o, "modified")) errors.Add(where, "The bundle holds this id twice in the same version.");
+                else if (Time(o, "modified") > Time(other, "modified")) objects[id] = o;
+            }
+            else objects[id] = o;
             var version = Text(o, "spec_version");
             if (version is null && !ObservableTypes.Contains(type) && type != "marking-definition")
                 errors.Add(where, "spec_version is missing: this looks like STIX 2.0; send STIX 2.1 (spec_version \"2.1\" on every object).");
@@ -216,7 +225,7 @@ public sealed partial class StixBundleMapper
             FederalContest = federal,
             Title = Clean(title, 300, line: true),
             Narrative = Clean(narrative, 200_000, line: false),
-            ObservedAt = report is { } r3 ? Time(r3, "published") : ObservedAt(scope),
+            ObservedAt = report is { } r3 ? Time(r3, "published") : ObservedAt(scope) ?? context.ReceivedAt,
             Jurisdiction = jurisdiction,
             Recipients = NullIfEmpty(StringsOf(property(Prefix + "recipients"))),
             TargetedSystems = NullIfEmpty(StringsOf(property(Prefix + "targeted_systems"))),
@@ -355,7 +364,7 @@ public sealed partial class StixBundleMapper
         return (title, string.Join("\n\n", paragraphs));
     }
 
-    /// <summary>When nothing was reported as such: the first sighting or observation, else the earliest indicator, else the earliest object.</summary>
+    /// <summary>When nothing was reported as such: the first sighting or observation, else the earliest indicator, else the earliest object (else, observables alone, when they were received).</summary>
     private static DateTimeOffset? ObservedAt(List<JsonElement> scope)
     {
         DateTimeOffset? Earliest(IEnumerable<DateTimeOffset?> times) => times.Where(t => t is not null).Min();

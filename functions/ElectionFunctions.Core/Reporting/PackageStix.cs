@@ -16,6 +16,9 @@ public static class PackageStix
     private static readonly Guid Namespace = new("6f2b8d0e-54a1-4c3e-9b7a-2d1e0f3c4b5a");
     private const string TlpExtension = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d";
 
+    /// <summary>The service itself, the creator of everything it writes in STIX.</summary>
+    public static readonly string SystemIdentity = $"identity--{Uuid5("identity:electionfunctions")}";
+
     public static JsonObject Build(ElectionPackage p, IReadOnlyCollection<Indicator> indicators, string tlp)
     {
         var time = p.ReceivedThrough.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
@@ -37,7 +40,7 @@ public static class PackageStix
             var o = new JsonObject
             {
                 ["type"] = type, ["spec_version"] = "2.1", ["id"] = id,
-                ["created"] = time, ["modified"] = time, ["created_by_ref"] = $"identity--{Uuid5("identity:electionfunctions")}",
+                ["created"] = time, ["modified"] = time, ["created_by_ref"] = SystemIdentity,
                 ["object_marking_refs"] = new JsonArray(marking.Id),
             };
             foreach (var (name, value) in properties) o[name] = value;
@@ -95,7 +98,7 @@ public static class PackageStix
     }
 
     /// <summary>The TLP 2.0 marking definition (DOMAIN.md's ids) for a TLP value.</summary>
-    private static (string Id, JsonObject Definition) StixFor(string tlp)
+    public static (string Id, JsonObject Definition) StixFor(string tlp)
     {
         var id = TlpMarkings.Tlp2.First(m => m.Value == tlp).Key;
         return (id, new JsonObject
@@ -106,7 +109,7 @@ public static class PackageStix
         });
     }
 
-    private static string Pattern(Indicator i)
+    public static string Pattern(Indicator i)
     {
         var value = i.Value!.Replace("\\", "\\\\").Replace("'", "\\'");
         return i.Type switch

@@ -15,6 +15,7 @@ namespace ElectionFunctions.Routing;
 public sealed partial class RoutingHandler(
     RoutingDecider decider,
     Correlation.CorrelationIndex correlations,
+    Taxii.TaxiiFeed taxii,
     IAgencyPublisher publisher,
     ReportStore reports,
     ProcessingFailures failures,
@@ -63,7 +64,10 @@ public sealed partial class RoutingHandler(
         {
             foreach (var agency in mine)
             {
-                await publisher.PublishAsync(AgencyMessage.For(agency, report, report.RoutingReasons, related[agency]), cancellationToken).ConfigureAwait(false);
+                var message = AgencyMessage.For(agency, report, report.RoutingReasons, related[agency]);
+                // In the agency's TAXII collection first: a message on the queue always has its objects to fetch.
+                await taxii.AddAsync(message, cancellationToken).ConfigureAwait(false);
+                await publisher.PublishAsync(message, cancellationToken).ConfigureAwait(false);
                 sent.Add(agency);
                 LogSent(logger, reportId, agency);
             }

@@ -9,8 +9,11 @@ using Microsoft.Extensions.Options;
 
 namespace ElectionFunctions.Security;
 
-/// <summary>Who called: the client application (<c>azp</c>/<c>appid</c>) and, on partner routes, its registry entry.</summary>
-public sealed record Caller(string Id, PartnerInfo? Partner);
+/// <summary>Who called: the client application (<c>azp</c>/<c>appid</c>), its app roles and, on partner routes, its registry entry.</summary>
+public sealed record Caller(string Id, PartnerInfo? Partner)
+{
+    public IReadOnlySet<string> Roles { get; init; } = new HashSet<string>();
+}
 
 /// <summary>The gate's answer: the caller, or the refusal to send instead of calling the function.</summary>
 public sealed record Admission(Caller? Caller, ProblemResult? Refusal);
@@ -36,14 +39,16 @@ public sealed partial class CallerGate(IOptions<PartnerOptions> partners, Partne
         var clientId = principal.FindFirst("azp")?.Value ?? principal.FindFirst("appid")?.Value;
         if (string.IsNullOrEmpty(clientId)) return Refused(Problems.Unauthorized("The token names no client application (azp or appid)."));
 
-        if (!principal.Claims.Any(c => c.Type is "roles" or ClaimTypes.Role && c.Value == requirement.Role))
+        var roles = principal.Claims.Where(c => c.Type is "roles" or ClaimTypes.Role).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
+        if (!requirement.Roles.Any(roles.Contains))
         {
             LogForbidden(logger, clientId, requirement.Role);
             return Refused(Problems.Forbidden(requirement.Role));
         }
-        if (!requirement.RegisteredPartner) return Admitted(new Caller(clientId, null));
+        var registered = partners.Value.Registry.TryGetValue(clientId, out var partner);
+        if (!requirement.RegisteredPartner && !(requirement.PartnerIfRegistered && registered)) return Admitted(new Caller(clientId, null) { Roles = roles });
 
-        if (!partners.Value.Registry.TryGetValue(clientId, out var partner))
+        if (!registered)
         {
             LogUnregistered(logger, clientId);
             return Refused(new(StatusCodes.Status403Forbidden, "partner-not-registered", "Partner not registered",
@@ -57,7 +62,7 @@ public sealed partial class CallerGate(IOptions<PartnerOptions> partners, Partne
                 $"This partner's request limit is reached; retry after {seconds} s (Retry-After).")
             { RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         }
-        return Admitted(new Caller(clientId, new PartnerInfo(clientId, partner.DisplayName, partner.Kind, partner.State)));
+        return Admitted(new Caller(clientId, new PartnerInfo(clientId, partner!.DisplayName, partner.Kind, partner.State)) { Roles = roles });
 
         static Admission Refused(ProblemResult problem) => new(null, problem);
         Admission Admitted(Caller caller)

@@ -21,6 +21,7 @@ public sealed class StorageInitializer(CosmosClient cosmos, BlobServiceClient bl
         await database.CreateContainerIfNotExistsAsync(new ContainerProperties(options.Value.ReportsContainer, "/id"), cancellationToken: cancellationToken).ConfigureAwait(false);
         await database.CreateContainerIfNotExistsAsync(new ContainerProperties(options.Value.PackagesContainer, "/electionId"), cancellationToken: cancellationToken).ConfigureAwait(false);
         await database.CreateContainerIfNotExistsAsync(new ContainerProperties(options.Value.CorrelationsContainer, "/id"), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await database.CreateContainerIfNotExistsAsync(new ContainerProperties(options.Value.TaxiiContainer, "/pk") { DefaultTimeToLive = -1 }, cancellationToken: cancellationToken).ConfigureAwait(false);
 
         foreach (var container in new[] { BlobContainers.Submissions, BlobContainers.Packages }.Concat(AgencyQueues.Select(Routing.AgencyPublisher.ContainerFor)))
             await blobs.GetBlobContainerClient(container).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -19,6 +19,9 @@ public sealed class CosmosOptions
 
     public string CorrelationsContainer { get; set; } = "correlations";
 
+    /// <summary>The TAXII collections' objects and push statuses (partition <c>/collection</c>).</summary>
+    public string TaxiiContainer { get; set; } = "taxii";
+
     /// <summary>Create the database, containers, blob containers and queues on start (local only: in Azure the Bicep creates them and the app has data-plane roles only).</summary>
     public bool CreateIfNotExists { get; set; }
 

@@ -13,7 +13,7 @@ public sealed class CorrelationFunctions(IncidentsHandler incidents)
     [Function("GetIncidentOfReport")]
     [RequiresRole(AppRoles.Admin)]
     public Task<Results<Ok<IncidentView>, ProblemResult>> GetIncidentOfReport(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "incidents/{reportId}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/incidents/{reportId}")] HttpRequest request,
         string reportId,
         CancellationToken cancellationToken) =>
         incidents.ForReportAsync(reportId, cancellationToken);
@@ -21,7 +21,7 @@ public sealed class CorrelationFunctions(IncidentsHandler incidents)
     [Function("GetIncidentOfKey")]
     [RequiresRole(AppRoles.Admin)]
     public Task<Results<Ok<IncidentView>, ProblemResult>> GetIncidentOfKey(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "incidents")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/incidents")] HttpRequest request,
         CancellationToken cancellationToken) =>
         incidents.ForKeyAsync(request.Query["key"].FirstOrDefault(), cancellationToken);
 }

@@ -21,7 +21,7 @@ public sealed class OperationsFunctions(Reconciler reconciler, RetryHandler retr
     [Function("RetryReport")]
     [RequiresRole(AppRoles.Admin)]
     public Task<Results<Accepted<SubmitResponse>, ProblemResult>> RetryReport(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "reports/{reportId}/retry")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/reports/{reportId}/retry")] HttpRequest request,
         string reportId,
         CancellationToken cancellationToken) =>
         retry.RetryAsync(request, reportId, request.HttpContext.Caller(), cancellationToken);
@@ -29,7 +29,7 @@ public sealed class OperationsFunctions(Reconciler reconciler, RetryHandler retr
     /// <summary>Anonymous, for probes: it reveals reachability, no data.</summary>
     [Function("Health")]
     public Task<WithHeader<JsonHttpResult<HealthReport>>> Health(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/health")] HttpRequest request,
         CancellationToken cancellationToken) =>
         health.CheckAsync(cancellationToken);
 }

@@ -19,7 +19,7 @@ public sealed class PackageFunctions(PackageHandler handler)
     [Function("CompilePackageOnDemand")]
     [RequiresRole(AppRoles.CompilePackages)]
     public Task<Results<Created<PackageResult>, NoContent, ProblemResult>> CompilePackageOnDemand(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "elections/{electionId}/package")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/elections/{electionId}/package")] HttpRequest request,
         string electionId,
         CancellationToken cancellationToken) =>
         handler.CompileAsync(electionId, cancellationToken);
