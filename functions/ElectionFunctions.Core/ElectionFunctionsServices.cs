@@ -1,3 +1,4 @@
+using ElectionFunctions.Acknowledgements;
 using ElectionFunctions.Taxii;
 using ElectionFunctions.Operations;
 using ElectionFunctions.Classification;
@@ -33,6 +34,7 @@ public static class ElectionFunctionsServices
             .AddCorrelation(configuration)
             .AddRouting(configuration)
             .AddTaxii(configuration)
+            .AddAcknowledgements(configuration)
             .AddReporting(configuration)
             .AddReportOperations(configuration)
             .AddPartnerAuthentication(configuration);

@@ -24,6 +24,7 @@ public static class LocalHostApp
         ["urls"] = DefaultUrl,
         ["PackageSchedule"] = "0 0 6 * * *",
         [ReconciliationOptions.ScheduleSetting] = "0 */5 * * * *",
+        [Acknowledgements.AcknowledgementOptions.ScheduleSetting] = "0 * * * * *",
         ["AzureAd:Instance"] = "https://login.microsoftonline.com/",
         ["AzureAd:TenantId"] = "00000000-0000-0000-0000-000000000000",
         ["AzureAd:ClientId"] = "electionfunctions-local",

@@ -90,6 +90,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Cosmos__QueryPageSize', value: '500' }
         { name: 'PackageSchedule', value: '0 0 6 * * *' }
         { name: 'ReconcileSchedule', value: '0 */5 * * * *' }
+        { name: 'AcknowledgementSchedule', value: '0 * * * * *' }
         { name: 'Reconciliation__StuckAfter', value: '00:10:00' }
         { name: 'Routing__Transport', value: 'ServiceBus' }
         { name: 'ServiceBusConnection__fullyQualifiedNamespace', value: serviceBusNamespace }

@@ -88,6 +88,7 @@ public sealed class RealHostStack : IAsyncLifetime, IScenarioStack
             ["AzureAd:ClientId"] = TestIdentity.Audience,
             [Reporting.PackageHandler.ScheduleSetting] = PackageSchedule,
             [ReconciliationOptions.ScheduleSetting] = "*/5 * * * * *",
+            [Acknowledgements.AcknowledgementOptions.ScheduleSetting] = "*/5 * * * * *",
             ["Reconciliation:StuckAfter"] = "00:00:30",
             // Short, so a Cosmos DB outage is answered (503) within seconds rather than after the SDK's full retries.
             ["Resilience:Timeout"] = "00:00:03",

@@ -8,7 +8,7 @@ namespace ElectionFunctions.Tests;
 public sealed class CallerRequirementTests
 {
     /// <summary>The only routes anyone may call: probes, and the published contract.</summary>
-    private static readonly string[] Anonymous = ["GetReportSchema", "Health"];
+    private static readonly string[] Anonymous = ["GetReportSchema", "Health", "WatchPage"];
 
     [Fact]
     public void Every_HTTP_function_declares_its_role_or_is_one_of_the_anonymous_routes()
@@ -24,6 +24,9 @@ public sealed class CallerRequirementTests
             ["CompilePackageOnDemand"] = (AppRoles.CompilePackages, false),
             ["GetIncidentOfReport"] = (AppRoles.Admin, false),
             ["GetIncidentOfKey"] = (AppRoles.Admin, false),
+            ["FollowUpReport"] = (AppRoles.Submit, true),
+            ["AcknowledgeReport"] = (string.Join("' or '", AppRoles.AgencyOdni, AppRoles.AgencyDhs, AppRoles.AgencyDoj, AppRoles.AgencyTreasury), false),
+            ["WatchData"] = ($"{AppRoles.WatchRead}' or '{AppRoles.Admin}", false),
         }, roles.Where(r => !r.Key.StartsWith("Taxii", StringComparison.Ordinal)).ToDictionary(r => r.Key, r => (r.Value.Role, r.Value.RegisteredPartner)));
         // TAXII: partners push and agencies pull on the same routes; which collection a caller sees is the handler's.
         string[] taxiiRoles = [AppRoles.Submit, AppRoles.AgencyOdni, AppRoles.AgencyDhs, AppRoles.AgencyDoj, AppRoles.AgencyTreasury];

@@ -22,10 +22,11 @@ public sealed class FunctionsMetadataTests
     [Fact]
     public void Declares_exactly_the_expected_functions() =>
         Assert.Equal(
-            ["ClassifyReport", "ClassifyReportPoison", "CompilePackage", "CompilePackageOnDemand", "GetIncidentOfKey", "GetIncidentOfReport", "GetReport", "GetReportSchema",
+            ["AcknowledgeReport", "CheckAcknowledgements", "ClassifyReport", "ClassifyReportPoison", "CompilePackage", "CompilePackageOnDemand", "FollowUpReport",
+             "GetIncidentOfKey", "GetIncidentOfReport", "GetReport", "GetReportSchema",
              "Health", "ReconcileReports", "RetryReport", "RouteReport", "RouteReportPoison", "SubmitReport",
              "TaxiiAddObjects", "TaxiiApiRoot", "TaxiiCollection", "TaxiiCollections", "TaxiiDiscovery", "TaxiiGetManifest", "TaxiiGetObject",
-             "TaxiiGetObjectVersions", "TaxiiGetObjects", "TaxiiGetStatus"],
+             "TaxiiGetObjectVersions", "TaxiiGetObjects", "TaxiiGetStatus", "WatchData", "WatchPage"],
             Functions.Keys.Order(StringComparer.Ordinal));
 
     [Theory]
@@ -37,6 +38,10 @@ public sealed class FunctionsMetadataTests
     [InlineData("Health", "get", "api/health")]
     [InlineData("GetIncidentOfReport", "get", "api/incidents/{reportId}")]
     [InlineData("GetIncidentOfKey", "get", "api/incidents")]
+    [InlineData("AcknowledgeReport", "post", "api/agencies/{agency}/acknowledgements")]
+    [InlineData("FollowUpReport", "post", "api/reports/{reportId}/follow-ups")]
+    [InlineData("WatchPage", "get", "api/watch")]
+    [InlineData("WatchData", "get", "api/watch/data")]
     [InlineData("TaxiiDiscovery", "get", "taxii2")]
     [InlineData("TaxiiApiRoot", "get", "taxii2/elections")]
     [InlineData("TaxiiCollections", "get", "taxii2/elections/collections")]
@@ -73,6 +78,7 @@ public sealed class FunctionsMetadataTests
     [Theory]
     [InlineData("CompilePackage", "%PackageSchedule%")]
     [InlineData("ReconcileReports", "%ReconcileSchedule%")]
+    [InlineData("CheckAcknowledgements", "%AcknowledgementSchedule%")]
     public void Timers_read_their_schedule_from_an_app_setting(string function, string schedule)
     {
         var trigger = Trigger(function);

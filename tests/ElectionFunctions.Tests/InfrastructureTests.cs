@@ -70,7 +70,7 @@ public sealed partial class InfrastructureTests
             "Routing" => typeof(RoutingOptions).GetProperty(parts[1]) is not null,
             "Partners" => parts.Length == 4 && parts[1] == "Registry" && typeof(Partner).GetProperty(parts[3]) is not null,
             "AzureAd" => parts[1] is "Instance" or "TenantId" or "ClientId",
-            "PackageSchedule" or "ReconcileSchedule" => true,
+            "PackageSchedule" or "ReconcileSchedule" or "AcknowledgementSchedule" => true,
             "Reconciliation" => typeof(ReconciliationOptions).GetProperty(parts[1]) is not null,
             _ => false,
         };

@@ -39,6 +39,27 @@ public static class JsonBody
     }
 
     /// <summary>The parsed document, or why the bytes are not acceptable JSON.</summary>
+    /// <summary>A small request body as <typeparamref name="T"/> (an acknowledgement, a follow-up): 413 over <paramref name="max"/> bytes, 400 when it is not that JSON.</summary>
+    public static async Task<(T? Value, byte[] Body, ProblemResult? Refused)> ReadAsync<T>(Microsoft.AspNetCore.Http.HttpRequest request, int max,
+        System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken cancellationToken) where T : class
+    {
+        var body = await ReadLimitedAsync(request.Body, max, cancellationToken).ConfigureAwait(false);
+        if (body is null) return (null, [], new ProblemResult(413, "payload-too-large", "Body too large", $"The body may be at most {max} bytes."));
+        var (document, error) = Parse(body);
+        using var _ = document;
+        if (document is null) return (null, body, new ProblemResult(400, "malformed", "Malformed JSON", error));
+        if (document.RootElement.ValueKind != JsonValueKind.Object) return (null, body, new ProblemResult(400, "malformed", "Malformed JSON", "The body must be a JSON object."));
+        try
+        {
+            return (document.RootElement.Deserialize(type), body, null);
+        }
+        catch (JsonException e)
+        {
+            // A field of the wrong kind ("question": 7).
+            return (null, body, new ProblemResult(400, "malformed", "Malformed JSON", e.Message));
+        }
+    }
+
     public static (JsonDocument? Document, string? Error) Parse(byte[] body)
     {
         if (!Utf8.IsValid(body)) return (null, "The body is not valid UTF-8.");

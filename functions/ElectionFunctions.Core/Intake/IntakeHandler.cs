@@ -85,8 +85,9 @@ public sealed partial class IntakeHandler(
     /// come from <paramref name="ids"/>, so the create-only blob and Cosmos DB's 409 on create are the duplicate checks:
     /// a retry finds what the first attempt stored. HTTP intake and TAXII push both come here.
     /// </summary>
+    /// <param name="amends">A follow-up's report (FollowUpHandler): the new report is linked to it and routed to the agencies it went to.</param>
     public async Task<(IReadOnlyList<Outcome>? Stored, ProblemResult? Refused)> StoreAsync(PartnerInfo partner, Submission submission, byte[] body,
-        string sha256, string contentType, SubmissionIds ids, CancellationToken cancellationToken)
+        string sha256, string contentType, SubmissionIds ids, CancellationToken cancellationToken, ReportDocument? amends = null)
     {
         var receivedAt = time.GetUtcNow();
         var count = submission.Reports.Count;
@@ -117,6 +118,8 @@ public sealed partial class IntakeHandler(
                 TlpSource = validated.Tlp?.Source,
                 IntakeReasons = validated.Reasons,
                 Report = report,
+                AmendmentOf = amends?.Id,
+                RouteTo = amends is null ? null : [.. amends.Routing.Where(r => r.Status == RoutingStatus.Sent).Select(r => r.Agency)],
             };
             // Cosmos DB refuses an item over 2 MB, and a refusal after the blob was stored would be answered 503 and retried
             // for ever; so the size is known before anything is written, with room for what classification and routing add.

@@ -17,6 +17,12 @@ public sealed class ReportStatusHandler(ReportStore reports)
         var d = stored.Value;
         return TypedResults.Ok(new ReportStatusResponse(d.Id, d.Status, d.ReceivedAt, d.Sha256, d.ElectionId, d.Tlp, d.TlpSource,
             d.Classification?.Categories ?? [], d.Classification?.Severity,
-            [.. d.IntakeReasons, .. d.Classification?.Reasons ?? [], .. d.RoutingReasons], [.. d.Routing.Select(r => new AgencyStatus(r.Agency, r.Status, r.At))], d.FailureReason));
+            [.. d.IntakeReasons, .. d.Classification?.Reasons ?? [], .. d.RoutingReasons], [.. d.Routing.Select(r => d.Acknowledgements.FirstOrDefault(a => a.Agency == r.Agency) is { } a
+                ? new AgencyStatus(r.Agency, r.Status, r.At, a.AcknowledgedAt, a.Disposition, a.Question, a.Reason)
+                : new AgencyStatus(r.Agency, r.Status, r.At))], d.FailureReason)
+        {
+            AmendmentOf = d.AmendmentOf,
+            Amendments = d.Amendments.Count > 0 ? [.. d.Amendments.Select(a => a.ReportId)] : null,
+        });
     }
 }

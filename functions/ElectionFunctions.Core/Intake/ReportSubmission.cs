@@ -51,4 +51,9 @@ public sealed record ReportStatusResponse(
     string? Severity,
     IReadOnlyList<Reason> Reasons,
     IReadOnlyList<AgencyStatus> Routing,
-    string? FailureReason);
+    string? FailureReason)
+{
+    /// <summary>A follow-up: the report it answers. The amended report: its follow-ups.</summary>
+    public string? AmendmentOf { get; init; }
+    public IReadOnlyList<string>? Amendments { get; init; }
+}

@@ -65,7 +65,18 @@ public sealed record SectionD(
     IReadOnlyDictionary<string, int> ByStatus,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> ReceivedPerDayByCategory,
     Durations IntakeToRouting,
-    int Failed);
+    int Failed)
+{
+    /// <summary>Seconds from a report's sending to its agency's first acknowledgement, per agency and severity (issue 20).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, Durations>> TimeToAcknowledge { get; init; } =
+        new Dictionary<string, IReadOnlyDictionary<string, Durations>>();
+    /// <summary>Agencies' questions (needs-more-information) no follow-up has answered since: the first <see cref="PackageAggregator.OpenQuestionsListed"/>, and how many.</summary>
+    public IReadOnlyList<OpenQuestion> OpenQuestions { get; init; } = [];
+    public int OpenQuestionCount { get; init; }
+}
+
+/// <summary>A question an agency asked a partner that is still open (TLP:RED reports are in no package breakdown).</summary>
+public sealed record OpenQuestion(string ReportId, string Agency, DateTimeOffset AskedAt, string Question);
 
 /// <summary>Seconds from intake to routing: percentiles from a fixed logarithmic histogram (constant memory; within 2% of the exact value).</summary>
 public sealed record Durations(int Count, double? P50, double? P95, double? P99, double? Max);

@@ -79,6 +79,12 @@ public sealed class PackageAggregator(PackageTables tables, int personsPerGovern
         _agency = new(StringComparer.Ordinal), _tlp = new(StringComparer.Ordinal), _severity = new(StringComparer.Ordinal), _status = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, SortedDictionary<string, int>> _perDay = new(StringComparer.Ordinal);
     private readonly LogHistogram _routing = new();
+    private readonly SortedDictionary<string, SortedDictionary<string, LogHistogram>> _acknowledge = new(StringComparer.Ordinal);
+    private readonly List<OpenQuestion> _openQuestions = [];
+    private int _openQuestionCount;
+
+    /// <summary>Open questions listed in Section D (all are counted): memory stays bounded whatever the election holds.</summary>
+    public const int OpenQuestionsListed = 500;
     private readonly SortedSet<(string Type, string Value)> _indicators = new();
     private static readonly string[] TlpOrder = ["CLEAR", "GREEN", "AMBER", "AMBER+STRICT"];
     private int _failed;
@@ -121,6 +127,22 @@ public sealed class PackageAggregator(PackageTables tables, int personsPerGovern
         foreach (var c in categories) Count(perDay, c);
         if (report.Status == ReportStatus.Failed) _failed++;
         if (report.RoutedAt is { } routedAt) _routing.Add((routedAt - report.ReceivedAt).TotalSeconds);
+        foreach (var ack in report.Acknowledgements)
+        {
+            if (report.Routing.FirstOrDefault(a => a.Agency == ack.Agency)?.At is { } sentAt)
+            {
+                if (!_acknowledge.TryGetValue(ack.Agency, out var bySeverity)) _acknowledge[ack.Agency] = bySeverity = new(StringComparer.Ordinal);
+                var severity = report.Classification?.Severity ?? "unclassified";
+                if (!bySeverity.TryGetValue(severity, out var histogram)) bySeverity[severity] = histogram = new LogHistogram();
+                histogram.Add(Math.Max(0, (ack.AcknowledgedAt - sentAt).TotalSeconds));
+            }
+            // Open: asked, and no follow-up since the question was (last) put.
+            if (ack.Disposition == Acknowledgements.Dispositions.NeedsMoreInformation && !report.Amendments.Any(f => f.ReceivedAt >= ack.UpdatedAt))
+            {
+                _openQuestionCount++;
+                if (_openQuestions.Count < OpenQuestionsListed) _openQuestions.Add(new OpenQuestion(report.Id, ack.Agency, ack.UpdatedAt, ack.Question ?? ""));
+            }
+        }
 
         var agencies = report.Routing.Where(a => a.Status == RoutingStatus.Sent).Select(a => a.Agency);
         var governments = r.SuspectedForeignGovernments ?? [];
@@ -179,7 +201,13 @@ public sealed class PackageAggregator(PackageTables tables, int personsPerGovern
             _referrals.Total, _referrals.Exact),
         new SectionD(_category, _state, _agency, _tlp, _severity, _status,
             _perDay.ToDictionary(d => d.Key, d => (IReadOnlyDictionary<string, int>)d.Value, StringComparer.Ordinal),
-            _routing.Summary(), _failed));
+            _routing.Summary(), _failed)
+        {
+            TimeToAcknowledge = _acknowledge.ToDictionary(a => a.Key,
+                a => (IReadOnlyDictionary<string, Durations>)a.Value.ToDictionary(s => s.Key, s => s.Value.Summary(), StringComparer.Ordinal), StringComparer.Ordinal),
+            OpenQuestions = [.. _openQuestions],
+            OpenQuestionCount = _openQuestionCount,
+        });
     }
 
     /// <summary>The order's Sec. 2 ground for each role.</summary>

@@ -18,7 +18,8 @@ public sealed record AgencyMessage(
     string Sha256,
     string BlobPath,
     DateTimeOffset ReceivedAt,
-    IReadOnlyList<Correlation.RelatedReport> Related)
+    IReadOnlyList<Correlation.RelatedReport> Related,
+    string? AmendmentOf = null)
 {
     public const string Subject = "election-interference-report";
 
@@ -30,7 +31,7 @@ public sealed record AgencyMessage(
         return new AgencyMessage(
             "1.0", $"{report.Id}:{agency}", agency, report.Id, report.ElectionId, classification.Categories,
             classification.Severity, report.Tlp, [.. classification.Reasons, .. routingReasons], AgencyReport.From(report.Report, withContact: agency is "dhs" or "doj"),
-            ReportIndicators.All(report), report.Sha256, report.BlobPath, report.ReceivedAt, related ?? []);
+            ReportIndicators.All(report), report.Sha256, report.BlobPath, report.ReceivedAt, related ?? [], report.AmendmentOf);
     }
 }
 

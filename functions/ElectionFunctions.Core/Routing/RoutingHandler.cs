@@ -85,7 +85,10 @@ public sealed partial class RoutingHandler(
         if (d.Status != ReportStatus.Classified) return null;
         if (d.RoutingReasons.Count == 0)
         {
-            var (agencies, reasons) = decider.Decide(d.Classification!, d.Tlp, d.Report.Recipients ?? []);
+            // A follow-up goes where the report it answers went: its question came from there (TLP and need-to-know alike).
+            var (agencies, reasons) = d.RouteTo is { } to
+                ? ((IReadOnlyList<string>)[.. to], (IReadOnlyList<Reason>)[new Reason("routing.follow-up", $"follow-up to report {d.AmendmentOf}: to the agencies it was sent to ({string.Join(", ", to)})")])
+                : decider.Decide(d.Classification!, d.Tlp, d.Report.Recipients ?? []);
             return d with
             {
                 Routing = [.. agencies.Select(a => new AgencyRouting(a, RoutingStatus.Sending, null, attempt, now))],
@@ -111,7 +114,11 @@ public sealed partial class RoutingHandler(
                 : sent.Contains(r.Agency) ? new AgencyRouting(r.Agency, RoutingStatus.Sent, at)
                 : new AgencyRouting(r.Agency, RoutingStatus.Pending, null)).ToList();
             var done = routing.All(r => r.Status == RoutingStatus.Sent);
-            return d with { Routing = routing, Status = done ? ReportStatus.Routed : d.Status, RoutedAt = done ? at : d.RoutedAt };
+            return d with
+            {
+                Routing = routing, Status = done ? ReportStatus.Routed : d.Status, RoutedAt = done ? at : d.RoutedAt,
+                AwaitingAcknowledgement = routing.Any(r => r.Status == RoutingStatus.Sent && d.Acknowledgements.All(a => a.Agency != r.Agency)),
+            };
         }, CancellationToken.None);
     }
 

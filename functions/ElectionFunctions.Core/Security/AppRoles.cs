@@ -9,6 +9,9 @@ public static class AppRoles
     /// <summary>Operators: re-drive failed reports.</summary>
     public const string Admin = "Reports.Admin";
 
+    /// <summary>Operators' wall screens: the Election Day Watch's data (Reports.Admin may read it too).</summary>
+    public const string WatchRead = "Watch.Read";
+
     /// <summary>An agency's own principal (one role per agency): reads that agency's TAXII collection, and nothing of another's.</summary>
     public const string AgencyOdni = "Agency.ODNI", AgencyDhs = "Agency.DHS", AgencyDoj = "Agency.DOJ", AgencyTreasury = "Agency.Treasury";
 

@@ -30,6 +30,18 @@ public sealed record ReportDocument
     /// <summary>The last processing error (stage and exception type; the message is in the logs), for operators.</summary>
     public string? LastError { get; init; }
     public string? FailureReason { get; init; }
+
+    /// <summary>Each agency's acknowledgement (issue 20), one per agency.</summary>
+    public IReadOnlyList<Acknowledgements.Acknowledgement> Acknowledgements { get; init; } = [];
+    /// <summary>Sent to an agency that has not acknowledged it: the overdue check's query reads this flag.</summary>
+    public bool AwaitingAcknowledgement { get; init; }
+    /// <summary>Agencies an operator was alerted about (unacknowledged past the severity's time), each once.</summary>
+    public IReadOnlyList<string> OverdueAlerts { get; init; } = [];
+    /// <summary>A follow-up: the report it amends; it is routed to the agencies that report was sent to (<see cref="RouteTo"/>).</summary>
+    public string? AmendmentOf { get; init; }
+    public IReadOnlyList<string>? RouteTo { get; init; }
+    /// <summary>On the amended report: its follow-ups, in order.</summary>
+    public IReadOnlyList<FollowUp> Amendments { get; init; } = [];
 }
 
 /// <summary>Every indicator of a report: the submitted ones, then those classification found in the narrative.</summary>
@@ -50,6 +62,9 @@ public static class ReportStatus
     public const string Routed = "routed";
     public const string Failed = "failed";
 }
+
+/// <summary>A follow-up a partner sent to a report (its own report id, and when it was received).</summary>
+public sealed record FollowUp(string ReportId, DateTimeOffset ReceivedAt);
 
 /// <summary>Why a decision was taken: the rule's id and the field or text that triggered it.</summary>
 public sealed record Reason(string Rule, string Evidence);
@@ -83,7 +98,18 @@ public static class RoutingStatus
 }
 
 /// <summary>What a partner sees of one agency's delivery.</summary>
-public sealed record AgencyStatus(string Agency, string Status, DateTimeOffset? At);
+/// <summary>
+/// An agency's part of a report, as its partner sees it: sent, and the agency's acknowledgement (its question when it needs
+/// more information; a duplicate's other report is not named: it may be another partner's).
+/// </summary>
+public sealed record AgencyStatus(string Agency, string Status, DateTimeOffset? At,
+    DateTimeOffset? AcknowledgedAt = null, string? Disposition = null, string? Question = null, string? Reason = null);
+
+/// <summary>A report as the Election Day Watch reads it: no narrative, no indicators.</summary>
+public sealed record WatchRow(
+    [property: JsonPropertyName("id")] string Id, DateTimeOffset ReceivedAt, string Status, string Tlp, string? Title, string? State,
+    string? Severity, IReadOnlyList<string>? Categories, IReadOnlyList<AgencyRouting>? Routing,
+    IReadOnlyList<Acknowledgements.Acknowledgement>? Acknowledgements, string? AmendmentOf);
 
 /// <summary>A report a stage stopped on, as the reconciliation query projects it.</summary>
 public sealed record StuckReport([property: JsonPropertyName("id")] string Id, string Status);

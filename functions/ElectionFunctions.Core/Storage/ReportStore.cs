@@ -146,6 +146,44 @@ public sealed class ReportStore(CosmosClient client, IOptions<CosmosOptions> opt
         }
     }
 
+    /// <summary>Reports routed before <paramref name="routedBefore"/> that an agency they were sent to has not acknowledged: ids, at most <paramref name="max"/>.</summary>
+    public async IAsyncEnumerable<string> QueryAwaitingAcknowledgementAsync(DateTimeOffset routedBefore, int max, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var query = new QueryDefinition("SELECT c.id, c.status FROM c WHERE c.awaitingAcknowledgement = true AND c.routedAt < @before")
+            .WithParameter("@before", Instant(routedBefore));
+        var count = 0;
+        await foreach (var row in PagesAsync(query, Math.Min(max, 1000), ElectionJsonContext.Default.QueryPageStuckReport, cancellationToken).ConfigureAwait(false))
+        {
+            if (count++ == max) yield break;
+            yield return row.Id;
+        }
+    }
+
+    /// <summary>What the Election Day Watch shows of each report received since <paramref name="since"/> (no narrative), newest first, at most <paramref name="max"/>.</summary>
+    public async IAsyncEnumerable<WatchRow> QueryReceivedSinceAsync(DateTimeOffset since, int max, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var query = new QueryDefinition(
+            "SELECT TOP @max c.id, c.receivedAt, c.status, c.tlp, c.report.title AS title, c.report.jurisdiction.state AS state, " +
+            "c.classification.severity AS severity, c.classification.categories AS categories, c.routing, c.acknowledgements, c.amendmentOf " +
+            "FROM c WHERE c.receivedAt >= @since ORDER BY c.receivedAt DESC")
+            .WithParameter("@since", Instant(since)).WithParameter("@max", max);
+        await foreach (var row in PagesAsync(query, 1000, ElectionJsonContext.Default.QueryPageWatchRow, cancellationToken).ConfigureAwait(false))
+            yield return row;
+    }
+
+    private async IAsyncEnumerable<T> PagesAsync<T>(QueryDefinition query, int pageSize, System.Text.Json.Serialization.Metadata.JsonTypeInfo<QueryPage<T>> type,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var iterator = _container.GetItemQueryStreamIterator(query, requestOptions: new QueryRequestOptions { MaxItemCount = pageSize });
+        while (iterator.HasMoreResults)
+        {
+            using var response = await iterator.ReadNextAsync(cancellationToken).ConfigureAwait(false);
+            response.EnsureSuccessStatusCode();
+            var page = await JsonSerializer.DeserializeAsync(response.Content, type, cancellationToken).ConfigureAwait(false);
+            foreach (var item in page?.Documents ?? []) yield return item;
+        }
+    }
+
     /// <summary>
     /// Stored documents are never embedded in HTML, so text is written as UTF-8 rather than \uXXXX escapes: the default
     /// encoder made a narrative of '&lt;' or Cyrillic up to six times its size, and Cosmos DB's item limit counts bytes.
