@@ -181,4 +181,45 @@ public sealed class ElectionNightTests(LocalStack stack)
         Assert.Empty(stored.Acknowledgements);
         Assert.Empty(stored.Amendments);
     }
+
+    [Fact]
+    public async Task The_watch_page_shows_a_report_submitted_seconds_before_and_updates_without_a_reload()
+    {
+        var first = Guid.NewGuid().ToString("N")[..8];
+        await stack.WaitForRoutedAsync(await CriticalAsync(first));
+        await using var chromium = await HeadlessChromium.StartAsync(Cancel);
+        // The token in the fragment: the page keeps it for the tab and takes it out of the address.
+        await chromium.NavigateAsync($"{stack.Http.BaseAddress}api/watch#token={stack.Token("watch-screen", [AppRoles.WatchRead])}", Cancel);
+        await UntilShownAsync(chromium, first);
+        await chromium.EvaluateAsync("window.loadedOnce = true", Cancel);
+        Assert.DoesNotContain("token=", await chromium.EvaluateAsync("location.href", Cancel));
+
+        // A report submitted now appears on the same page: it refreshes itself.
+        var second = Guid.NewGuid().ToString("N")[..8];
+        await stack.WaitForRoutedAsync(await CriticalAsync(second));
+        await UntilShownAsync(chromium, second);
+        Assert.Equal("true", await chromium.EvaluateAsync("window.loadedOnce === true", Cancel));
+        Assert.Equal("updated", (await chromium.EvaluateAsync("document.getElementById('status').textContent", Cancel)).Split(' ')[0]);
+
+        var output = Directory.CreateDirectory(Path.Combine(TestPaths.RepositoryRoot, "TestResults", "screenshots")).FullName;
+        var screenshot = await chromium.ScreenshotAsync(Cancel);
+        await File.WriteAllBytesAsync(Path.Combine(output, "watch.png"), screenshot, Cancel);
+        Assert.True(screenshot.Length > 10_000, "no screenshot");
+        Assert.True(chromium.Problems.IsEmpty, string.Join("\n", chromium.Problems));
+    }
+
+    /// <summary>Until the page shows the tagged report; waits on the page's progress (its refresh count), not on a deadline.</summary>
+    private static async Task UntilShownAsync(HeadlessChromium chromium, string tag)
+    {
+        var (last, since) = ("", DateTime.UtcNow);
+        while (true)
+        {
+            if ((await chromium.EvaluateAsync("document.body.innerText", Cancel)).Contains(tag, StringComparison.Ordinal)) return;
+            var refreshes = await chromium.EvaluateAsync("document.body.dataset.refreshes || ''", Cancel);
+            if (refreshes != last) (last, since) = (refreshes, DateTime.UtcNow);
+            Assert.True(DateTime.UtcNow - since < TimeSpan.FromSeconds(60),
+                $"the page stopped refreshing at {last} without showing {tag}: {await chromium.EvaluateAsync("document.getElementById('status').textContent", Cancel)} {string.Join(" | ", chromium.Problems)}");
+            await Task.Delay(250, Cancel);
+        }
+    }
 }

@@ -276,6 +276,27 @@ public abstract class Scenarios(IScenarioStack stack)
     }
 
     [Fact]
+    public async Task The_watch_page_and_its_data_are_served_and_acknowledging_is_guarded()
+    {
+        using var page = await stack.Http.GetAsync("/api/watch", Cancel);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith("default-src 'none'; script-src 'sha256-", Assert.Single(page.Headers.GetValues("Content-Security-Policy")));
+        using var data = await SendAsync(HttpMethod.Get, "/api/watch/data", stack.Token("watch-screen", [AppRoles.WatchRead]));
+        Assert.Equal(HttpStatusCode.OK, data.StatusCode);
+        Assert.True((await data.Content.ReadFromJsonAsync<JsonElement>(Cancel)).TryGetProperty("health", out _));
+        using var noRole = await SendAsync(HttpMethod.Get, "/api/watch/data", stack.Token());
+        await ProblemAsync(noRole, 403, "forbidden");
+        using var unknown = new HttpRequestMessage(HttpMethod.Post, "/api/agencies/dhs/acknowledgements")
+        {
+            Content = new StringContent($$"""{"reportId":"{{Guid.NewGuid():N}}","disposition":"received"}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        unknown.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", stack.Token("dhs-app", [AppRoles.AgencyDhs]));
+        using var notSent = await stack.Http.SendAsync(unknown, Cancel);
+        await ProblemAsync(notSent, 404, "not-found");
+    }
+
+    [Fact]
     public async Task TAXII_is_served_under_taxii2_with_trailing_slashes_a_push_completes_and_its_errors_are_TAXII_errors()
     {
         // The client from the specification: every URL ends in '/', as TAXII 2.1's endpoints do, whichever host routes it.

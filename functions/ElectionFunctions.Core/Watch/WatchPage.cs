@@ -38,6 +38,8 @@ public static class WatchPage
         .tile.h3 .n, .tile.h4 .n { color: #111; }
         .bars div { display: grid; grid-template-columns: 230px 1fr 60px; align-items: center; gap: 10px; margin: 4px 0; }
         .bar { height: 16px; border-radius: 4px; background: #3d6bb3; }
+        .bar.critical { background: var(--critical); } .bar.high { background: var(--high); } .bar.moderate { background: var(--moderate); } .bar.low { background: var(--low); }
+        .bars + h2, .health { margin-top: 18px; }
         table { width: 100%; border-collapse: collapse; font-size: 17px; }
         th { text-align: left; color: var(--muted); font-weight: 600; padding: 4px 6px; border-bottom: 1px solid #2a3d61; }
         td { padding: 6px; border-bottom: 1px solid #1f2f4d; vertical-align: top; }
@@ -89,7 +91,7 @@ public static class WatchPage
               const list = $(id); list.replaceChildren();
               const top = Math.max(1, ...Object.values(counts));
               for (const [name, n] of Object.entries(counts).sort((a, b) => b[1] - a[1])) {
-                const bar = el('div', 'bar'); bar.style.width = Math.max(2, 100 * n / top) + '%';
+                const bar = el('div', 'bar ' + (id === 'severities' ? name : '')); bar.style.width = Math.max(2, 100 * n / top) + '%';
                 const cell = el('span'); cell.append(bar);
                 const row = el('div'); row.append(el('span', '', name), cell, el('span', '', String(n))); list.append(row);
               }
@@ -142,14 +144,14 @@ public static class WatchPage
         """;
 
     private static readonly byte[] Document = Encoding.UTF8.GetBytes(
-        $"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>Election Day Watch</title>" +
+        $"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>Election Day Watch</title><link rel=\"icon\" href=\"data:,\">" +
         $"<style>{Style}</style></head><body>{Body}<script>{Script}</script></body></html>");
 
     private static string Hash(string inline) => "'sha256-" + Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(inline))) + "'";
 
-    /// <summary>Only the page's own style and script, only requests to this origin, no framing, no forms, no base.</summary>
+    /// <summary>Only the page's own style and script, only requests to this origin, no framing, no forms, no base; the empty icon inline (no /favicon.ico request).</summary>
     public static readonly string ContentSecurityPolicy =
-        $"default-src 'none'; script-src {Hash(Script)}; style-src {Hash(Style)}; connect-src 'self'; img-src 'self'; " +
+        $"default-src 'none'; script-src {Hash(Script)}; style-src {Hash(Style)}; connect-src 'self'; img-src data:; " +
         "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
     public static WithHeader<FileContentHttpResult> Serve() =>
