@@ -38,7 +38,8 @@ resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2024-05-15
 
 // Reports by /id: election-night writes spread evenly. The package's one query per election filters on
 // electionId and orders by id, an addendum also on receivedAt, the timer's change check and reconciliation on
-// _ts; the rest of the document is never queried, so it is not indexed.
+// _ts, the overdue-acknowledgement check on nextAlertAt, the Election Day Watch on receivedAt; the rest of the document is
+// never queried, so it is not indexed (InfrastructureTests checks every path ReportStore's queries use is here).
 resource reports 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = {
   parent: database
   name: 'reports'
@@ -49,7 +50,7 @@ resource reports 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@
       partitionKey: { paths: ['/id'], kind: 'Hash' }
       indexingPolicy: {
         indexingMode: 'consistent'
-        includedPaths: [{ path: '/id/?' }, { path: '/electionId/?' }, { path: '/status/?' }, { path: '/receivedAt/?' }, { path: '/_ts/?' }]
+        includedPaths: [{ path: '/id/?' }, { path: '/electionId/?' }, { path: '/status/?' }, { path: '/receivedAt/?' }, { path: '/_ts/?' }, { path: '/nextAlertAt/?' }]
         excludedPaths: [{ path: '/*' }]
       }
     }

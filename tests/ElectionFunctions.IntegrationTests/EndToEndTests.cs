@@ -166,7 +166,7 @@ public sealed class EndToEndTests(LocalStack stack)
         var message = $"{{\"reportId\":\"{reportId}\"}}";
         var failing = new FailingPublisher(stack.Service<Routing.IAgencyPublisher>(), failOn: "doj");
         var handler = new Routing.RoutingHandler(stack.Service<Routing.RoutingDecider>(), stack.Service<Correlation.CorrelationIndex>(), stack.Service<ElectionFunctions.Taxii.TaxiiFeed>(), failing, stack.Service<ReportStore>(),
-            stack.Service<ProcessingFailures>(), stack.Service<Microsoft.Extensions.Options.IOptions<Routing.RoutingOptions>>(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<Routing.RoutingHandler>.Instance);
+            stack.Service<ProcessingFailures>(), stack.Service<Microsoft.Extensions.Options.IOptions<Routing.RoutingOptions>>(), stack.Service<Microsoft.Extensions.Options.IOptions<Acknowledgements.AcknowledgementOptions>>(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<Routing.RoutingHandler>.Instance);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => handler.HandleAsync(message, Cancel));
         var partial = (await stack.Service<ReportStore>().ReadAsync(reportId, Cancel))!.Value;

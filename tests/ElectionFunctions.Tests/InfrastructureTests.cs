@@ -133,4 +133,28 @@ public sealed partial class InfrastructureTests
 
     [GeneratedRegex(@"name: 'Partners__Registry__\$\{p\.key\}__(\w+)'")]
     private static partial Regex PartnerSetting();
+
+    [Fact]
+    public void Every_path_the_report_queries_filter_or_order_on_is_indexed_in_Azure()
+    {
+        // The emulator indexes everything; Cosmos DB refuses a filter on a path the container's policy excludes.
+        var store = File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "functions", "ElectionFunctions.Core", "Storage", "ReportStore.cs"));
+        var used = QueryPaths().Matches(string.Concat(SqlText().Matches(store).Select(m => m.Groups["where"].Value)))
+            .Select(m => "/" + m.Groups["path"].Value.Replace('.', '/') + "/?").ToHashSet(StringComparer.Ordinal);
+        Assert.Contains("/nextAlertAt/?", used);
+        var cosmos = File.ReadAllText(Path.Combine(Infra, "modules", "cosmos.bicep"));
+        var reports = cosmos[cosmos.IndexOf("name: 'reports'", StringComparison.Ordinal)..];
+        var indexed = IndexedPath().Matches(reports[..reports.IndexOf("excludedPaths", StringComparison.Ordinal)]).Select(m => m.Groups["path"].Value).ToHashSet(StringComparer.Ordinal);
+        Assert.Empty(used.Except(indexed));
+    }
+
+    /// <summary>The WHERE and ORDER BY parts of the SQL text in ReportStore (what Cosmos DB needs indexed).</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?:WHERE|ORDER BY|AND|OR)(?<where>[^""]*)")]
+    private static partial System.Text.RegularExpressions.Regex SqlText();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\bc\.(?<path>[A-Za-z_][A-Za-z0-9_.]*)")]
+    private static partial System.Text.RegularExpressions.Regex QueryPaths();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"path: '(?<path>[^']+)'")]
+    private static partial System.Text.RegularExpressions.Regex IndexedPath();
 }

@@ -11,11 +11,12 @@ namespace ElectionFunctions.Acknowledgements;
 /// <summary>
 /// POST /api/agencies/{agency}/acknowledgements: an agency's principal (app role <c>Agency.{name}</c>) says what it made of
 /// a report it was sent. Only its own agency, only reports sent to it: another agency's path is 403, a report not sent to
-/// this agency answers exactly as an unknown one (404), so a TLP:RED report's existence is not disclosed. One
+/// this agency (or being sent to it) answers exactly as an unknown one (404), so a TLP:RED report's existence is not disclosed. One
 /// acknowledgement per (report, agency): sent again it changes nothing (200); a new disposition replaces the old, and the
 /// first answer's time stays (time to acknowledge).
 /// </summary>
-public sealed partial class AcknowledgementHandler(ReportStore reports, TimeProvider time, ILogger<AcknowledgementHandler> logger)
+public sealed partial class AcknowledgementHandler(ReportStore reports, Microsoft.Extensions.Options.IOptions<AcknowledgementOptions> options, TimeProvider time,
+    ILogger<AcknowledgementHandler> logger)
 {
     public const int MaxText = 2000;
 
@@ -32,7 +33,8 @@ public sealed partial class AcknowledgementHandler(ReportStore reports, TimeProv
         if (Check(ack) is { Count: > 0 } errors) return Problems.Validation(errors);
 
         var now = time.GetUtcNow();
-        static bool SentTo(ReportDocument d, string agency) => d.Routing.Any(r => r.Agency == agency && r.Status == RoutingStatus.Sent);
+        // Sending counts: routing marks an agency sent after its whole round, and a quick agency may answer before that.
+        static bool SentTo(ReportDocument d, string agency) => d.Routing.Any(r => r.Agency == agency && r.Status is RoutingStatus.Sent or RoutingStatus.Sending);
         // The report it duplicates must be one this agency holds too: nothing else can be probed through it.
         if (ack.DuplicateOf is { } original)
         {
@@ -50,17 +52,14 @@ public sealed partial class AcknowledgementHandler(ReportStore reports, TimeProv
             var next = new Acknowledgement(agency, ack.Disposition!, before?.AcknowledgedAt ?? now, now, ack.Question, ack.DuplicateOf, ack.Reason);
             if (before is not null && before with { UpdatedAt = now } == next)
             {
-                answer = Answer(d.Id, before);
+                (created, answer) = (false, Answer(d.Id, before));
                 return null;
             }
             created = before is null;
             answer = Answer(d.Id, next);
             var acknowledgements = d.Acknowledgements.Where(a => a.Agency != agency).Append(next).OrderBy(a => a.Agency, StringComparer.Ordinal).ToList();
-            return d with
-            {
-                Acknowledgements = acknowledgements,
-                AwaitingAcknowledgement = d.Routing.Any(r => r.Status == RoutingStatus.Sent && acknowledgements.All(a => a.Agency != r.Agency)),
-            };
+            var changed = d with { Acknowledgements = acknowledgements };
+            return changed with { NextAlertAt = OverdueAcknowledgements.NextAlertAt(changed, options.Value) };
         }, cancellationToken).ConfigureAwait(false);
         if (stored is null || answer is null) return Problems.NotFound("No report with this id was sent to this agency.");
 

@@ -21,13 +21,18 @@ public sealed partial class OverdueAcknowledgements(ReportStore reports, IOption
         (routing ?? []).Where(r => r.Status == RoutingStatus.Sent && r.At is not null && (acknowledgements ?? []).All(a => a.Agency != r.Agency))
             .Select(r => (r.Agency, r.At!.Value, now - r.At.Value));
 
+    /// <summary>When the report's next alert falls due (<see cref="ReportDocument.NextAlertAt"/>): written wherever sending, acknowledging or alerting changes it.</summary>
+    public static DateTimeOffset? NextAlertAt(ReportDocument d, AcknowledgementOptions o) =>
+        d.Routing.Where(r => r.Status == RoutingStatus.Sent && r.At is not null && d.Acknowledgements.All(a => a.Agency != r.Agency) && !d.OverdueAlerts.Contains(r.Agency))
+            .Select(r => (DateTimeOffset?)(r.At!.Value + o.AlertAfterFor(d.Classification?.Severity))).Min();
+
     public async Task<int> CheckAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
         var now = time.GetUtcNow();
         var alerts = 0;
-        await foreach (var id in reports.QueryAwaitingAcknowledgementAsync(now - o.AlertAfter.Values.DefaultIfEmpty(TimeSpan.FromMinutes(15)).Min(), o.MaxPerRun, cancellationToken)
-            .ConfigureAwait(false))
+        // Due first: a backlog of old alerts cannot keep a new critical one from being seen.
+        await foreach (var id in reports.QueryAlertsDueAsync(now, o.MaxPerRun, cancellationToken).ConfigureAwait(false))
         {
             List<(string Agency, TimeSpan Waiting)> raised = [];
             string? severity = null;
@@ -36,7 +41,9 @@ public sealed partial class OverdueAcknowledgements(ReportStore reports, IOption
                 severity = d.Classification?.Severity;
                 raised = [.. Unacknowledged(d.Routing, d.Acknowledgements, now)
                     .Where(u => !d.OverdueAlerts.Contains(u.Agency) && u.Waiting >= o.AlertAfterFor(severity)).Select(u => (u.Agency, u.Waiting))];
-                return raised.Count == 0 ? null : d with { OverdueAlerts = [.. d.OverdueAlerts, .. raised.Select(r => r.Agency)] };
+                var next = raised.Count == 0 ? d : d with { OverdueAlerts = [.. d.OverdueAlerts, .. raised.Select(r => r.Agency)] };
+                next = next with { NextAlertAt = NextAlertAt(next, o) };
+                return next == d ? null : next;
             }, cancellationToken).ConfigureAwait(false);
             foreach (var (agency, waiting) in raised)
             {

@@ -38,7 +38,6 @@ public static class JsonBody
         }
     }
 
-    /// <summary>The parsed document, or why the bytes are not acceptable JSON.</summary>
     /// <summary>A small request body as <typeparamref name="T"/> (an acknowledgement, a follow-up): 413 over <paramref name="max"/> bytes, 400 when it is not that JSON.</summary>
     public static async Task<(T? Value, byte[] Body, ProblemResult? Refused)> ReadAsync<T>(Microsoft.AspNetCore.Http.HttpRequest request, int max,
         System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken cancellationToken) where T : class
@@ -60,6 +59,7 @@ public static class JsonBody
         }
     }
 
+    /// <summary>The parsed document, or why the bytes are not acceptable JSON.</summary>
     public static (JsonDocument? Document, string? Error) Parse(byte[] body)
     {
         if (!Utf8.IsValid(body)) return (null, "The body is not valid UTF-8.");

@@ -34,8 +34,8 @@ public sealed class FollowUpHandler(ReportStore reports, IntakeHandler intake, T
             || answer.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
             return Problems.Validation(new Dictionary<string, string[]> { ["answer"] = [$"Required: 1 to {MaxAnswer} characters, no control characters but line breaks and tabs."] });
         var keys = request.Headers[IntakeHandler.IdempotencyHeader];
-        if (keys.Count > 1 || (keys.Count == 1 && keys[0] is not { Length: > 0 and <= IntakeHandler.MaxIdempotencyKeyLength }))
-            return Problems.Validation(new Dictionary<string, string[]> { [IntakeHandler.IdempotencyHeader] = [$"One key of 1 to {IntakeHandler.MaxIdempotencyKeyLength} characters."] });
+        if (keys.Count > 1 || (keys.Count == 1 && !IntakeHandler.IsValidKey(keys[0]!)))
+            return Problems.Validation(new Dictionary<string, string[]> { [IntakeHandler.IdempotencyHeader] = [$"One key of 1 to {IntakeHandler.MaxIdempotencyKeyLength} visible ASCII characters."] });
 
         var report = original.Report with
         {

@@ -119,7 +119,8 @@ public sealed partial class IntakeHandler(
                 IntakeReasons = validated.Reasons,
                 Report = report,
                 AmendmentOf = amends?.Id,
-                RouteTo = amends is null ? null : [.. amends.Routing.Where(r => r.Status == RoutingStatus.Sent).Select(r => r.Agency)],
+                // Every agency the report it answers goes to, sent yet or not: each gets the answer as it gets the report.
+                RouteTo = amends is null ? null : [.. amends.Routing.Select(r => r.Agency)],
             };
             // Cosmos DB refuses an item over 2 MB, and a refusal after the blob was stored would be answered 503 and retried
             // for ever; so the size is known before anything is written, with room for what classification and routing add.
@@ -170,7 +171,7 @@ public sealed partial class IntakeHandler(
 
     public static readonly ProblemResult BadFederalContest = Problems.Validation(new Dictionary<string, string[]> { [FederalContestHeader] = ["true or false."] });
 
-    private static bool IsValidKey(string key) => key.Length is > 0 and <= MaxIdempotencyKeyLength && key.All(c => c is >= '!' and <= '~');
+    public static bool IsValidKey(string key) => key.Length is > 0 and <= MaxIdempotencyKeyLength && key.All(c => c is >= '!' and <= '~');
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Report {ReportId} accepted from partner {PartnerId} for election {ElectionId} as {Format}, sha256 {Sha256}")]
     private static partial void LogAccepted(ILogger logger, string reportId, string partnerId, string? electionId, string format, string sha256);

@@ -73,6 +73,8 @@ public sealed record SectionD(
     /// <summary>Agencies' questions (needs-more-information) no follow-up has answered since: the first <see cref="PackageAggregator.OpenQuestionsListed"/>, and how many.</summary>
     public IReadOnlyList<OpenQuestion> OpenQuestions { get; init; } = [];
     public int OpenQuestionCount { get; init; }
+    /// <summary>Follow-ups received (partners' answers): in the total of reports, in no breakdown (they repeat the report they answer).</summary>
+    public int FollowUps { get; init; }
 }
 
 /// <summary>A question an agency asked a partner that is still open (TLP:RED reports are in no package breakdown).</summary>

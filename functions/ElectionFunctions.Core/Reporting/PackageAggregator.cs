@@ -81,7 +81,7 @@ public sealed class PackageAggregator(PackageTables tables, int personsPerGovern
     private readonly LogHistogram _routing = new();
     private readonly SortedDictionary<string, SortedDictionary<string, LogHistogram>> _acknowledge = new(StringComparer.Ordinal);
     private readonly List<OpenQuestion> _openQuestions = [];
-    private int _openQuestionCount;
+    private int _openQuestionCount, _followUps;
 
     /// <summary>Open questions listed in Section D (all are counted): memory stays bounded whatever the election holds.</summary>
     public const int OpenQuestionsListed = 500;
@@ -114,6 +114,12 @@ public sealed class PackageAggregator(PackageTables tables, int personsPerGovern
             RedReports++;
             Count(_tlp, report.Tlp);
             Row(tables.Reports, report.Id, "", "", "", report.Tlp, "", "", "", "", "", "");
+            return;
+        }
+        // A follow-up repeats the report it answers (state, categories, governments): counted apart, never twice in the breakdowns.
+        if (report.AmendmentOf is not null)
+        {
+            _followUps++;
             return;
         }
         Count(_status, report.Status);
@@ -207,6 +213,7 @@ public sealed class PackageAggregator(PackageTables tables, int personsPerGovern
                 a => (IReadOnlyDictionary<string, Durations>)a.Value.ToDictionary(s => s.Key, s => s.Value.Summary(), StringComparer.Ordinal), StringComparer.Ordinal),
             OpenQuestions = [.. _openQuestions],
             OpenQuestionCount = _openQuestionCount,
+            FollowUps = _followUps,
         });
     }
 

@@ -20,6 +20,7 @@ public sealed partial class RoutingHandler(
     ReportStore reports,
     ProcessingFailures failures,
     IOptions<RoutingOptions> options,
+    IOptions<Acknowledgements.AcknowledgementOptions> acknowledgements,
     TimeProvider time,
     ILogger<RoutingHandler> logger)
 {
@@ -85,7 +86,7 @@ public sealed partial class RoutingHandler(
         if (d.Status != ReportStatus.Classified) return null;
         if (d.RoutingReasons.Count == 0)
         {
-            // A follow-up goes where the report it answers went: its question came from there (TLP and need-to-know alike).
+            // A follow-up goes where the report it answers goes: its question came from there (TLP and need-to-know alike).
             var (agencies, reasons) = d.RouteTo is { } to
                 ? ((IReadOnlyList<string>)[.. to], (IReadOnlyList<Reason>)[new Reason("routing.follow-up", $"follow-up to report {d.AmendmentOf}: to the agencies it was sent to ({string.Join(", ", to)})")])
                 : decider.Decide(d.Classification!, d.Tlp, d.Report.Recipients ?? []);
@@ -114,11 +115,8 @@ public sealed partial class RoutingHandler(
                 : sent.Contains(r.Agency) ? new AgencyRouting(r.Agency, RoutingStatus.Sent, at)
                 : new AgencyRouting(r.Agency, RoutingStatus.Pending, null)).ToList();
             var done = routing.All(r => r.Status == RoutingStatus.Sent);
-            return d with
-            {
-                Routing = routing, Status = done ? ReportStatus.Routed : d.Status, RoutedAt = done ? at : d.RoutedAt,
-                AwaitingAcknowledgement = routing.Any(r => r.Status == RoutingStatus.Sent && d.Acknowledgements.All(a => a.Agency != r.Agency)),
-            };
+            var next = d with { Routing = routing, Status = done ? ReportStatus.Routed : d.Status, RoutedAt = done ? at : d.RoutedAt };
+            return next with { NextAlertAt = Acknowledgements.OverdueAcknowledgements.NextAlertAt(next, acknowledgements.Value) };
         }, CancellationToken.None);
     }
 

@@ -33,8 +33,11 @@ public sealed record ReportDocument
 
     /// <summary>Each agency's acknowledgement (issue 20), one per agency.</summary>
     public IReadOnlyList<Acknowledgements.Acknowledgement> Acknowledgements { get; init; } = [];
-    /// <summary>Sent to an agency that has not acknowledged it: the overdue check's query reads this flag.</summary>
-    public bool AwaitingAcknowledgement { get; init; }
+    /// <summary>
+    /// When the next overdue alert falls due: the earliest, over agencies sent it that have neither acknowledged nor been
+    /// alerted about, of its sending plus the severity's time; none when no alert can fall due. The overdue check queries it.
+    /// </summary>
+    public DateTimeOffset? NextAlertAt { get; init; }
     /// <summary>Agencies an operator was alerted about (unacknowledged past the severity's time), each once.</summary>
     public IReadOnlyList<string> OverdueAlerts { get; init; } = [];
     /// <summary>A follow-up: the report it amends; it is routed to the agencies that report was sent to (<see cref="RouteTo"/>).</summary>

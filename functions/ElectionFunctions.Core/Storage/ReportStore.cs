@@ -119,7 +119,8 @@ public sealed class ReportStore(CosmosClient client, IOptions<CosmosOptions> opt
     }
 
     /// <summary>An instant as receivedAt is stored (System.Text.Json's round-trip text, UTC).</summary>
-    private static string Instant(DateTimeOffset value) => JsonSerializer.Serialize(value.ToUniversalTime(), ElectionJsonContext.Default.DateTimeOffset).Trim('"');
+    // As documents are written (Stored: '+' not escaped as \u002B), so the text compares as the instants do.
+    private static string Instant(DateTimeOffset value) => JsonSerializer.Serialize(value.ToUniversalTime(), Stored.DateTimeOffset).Trim('"');
 
     /// <summary>
     /// Reports in <c>received</c> or <c>classified</c> whose last write (<c>_ts</c>, set by Cosmos DB) is before
@@ -146,11 +147,11 @@ public sealed class ReportStore(CosmosClient client, IOptions<CosmosOptions> opt
         }
     }
 
-    /// <summary>Reports routed before <paramref name="routedBefore"/> that an agency they were sent to has not acknowledged: ids, at most <paramref name="max"/>.</summary>
-    public async IAsyncEnumerable<string> QueryAwaitingAcknowledgementAsync(DateTimeOffset routedBefore, int max, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Reports whose next overdue alert is due at <paramref name="now"/>, the earliest first: ids, at most <paramref name="max"/>.</summary>
+    public async IAsyncEnumerable<string> QueryAlertsDueAsync(DateTimeOffset now, int max, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var query = new QueryDefinition("SELECT c.id, c.status FROM c WHERE c.awaitingAcknowledgement = true AND c.routedAt < @before")
-            .WithParameter("@before", Instant(routedBefore));
+        var query = new QueryDefinition("SELECT c.id, c.status, c.nextAlertAt FROM c WHERE c.nextAlertAt <= @now ORDER BY c.nextAlertAt")
+            .WithParameter("@now", Instant(now));
         var count = 0;
         await foreach (var row in PagesAsync(query, Math.Min(max, 1000), ElectionJsonContext.Default.QueryPageStuckReport, cancellationToken).ConfigureAwait(false))
         {

@@ -27,12 +27,16 @@ public sealed class WatchOptions
     public int MaxReports { get; set; } = 5000;
 }
 
+/// <summary>
+/// The night so far. TLP:RED reports are in the totals (<see cref="RedReports"/> of them) and nowhere else: no row, no state,
+/// category or severity, no oldest-unacknowledged entry (a wall screen is seen by the room; the package's rule alike).
+/// </summary>
 public sealed record WatchData(
-    DateTimeOffset Now, string? ElectionId, DateTimeOffset Since, int LastHour, int SincePollsOpened, bool Truncated,
+    DateTimeOffset Now, string? ElectionId, DateTimeOffset Since, int LastHour, int SincePollsOpened, int RedReports, bool Truncated,
     IReadOnlyDictionary<string, int> ByState, IReadOnlyDictionary<string, int> ByCategory, IReadOnlyDictionary<string, int> BySeverity,
     IReadOnlyList<WatchReport> Reports, WatchHealth Health);
 
-/// <summary>A report on the wall: a TLP:RED report's title is not shown (a wall screen is seen by the room).</summary>
+/// <summary>A report on the wall (never a TLP:RED one).</summary>
 public sealed record WatchReport(string Id, DateTimeOffset ReceivedAt, string? Title, string Tlp, string? State, string? Severity,
     IReadOnlyList<string> Categories, string Status, IReadOnlyList<WatchAgency> Agencies, string? AmendmentOf);
 
@@ -52,19 +56,22 @@ public sealed class WatchHandler(ReportStore reports, QueueServiceClient queues,
     IOptions<AcknowledgementOptions> acknowledgements, IOptions<ReconciliationOptions> reconciliation, TimeProvider time)
 {
     private static readonly string[] SeverityOrder = ["critical", "high", "moderate", "low"];
+    private sealed record Reading(DateTimeOffset At, WatchData Data);
+
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private (DateTimeOffset At, WatchData Data)? _cached;
+    // One reference, swapped whole: a reader sees a whole reading or none.
+    private Reading? _cached;
 
     public async Task<Ok<WatchData>> GetAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (_cached is { } c && now - c.At < options.Value.CacheFor) return TypedResults.Ok(c.Data);
+        if (Volatile.Read(ref _cached) is { } c && now - c.At < options.Value.CacheFor) return TypedResults.Ok(c.Data);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_cached is { } again && now - again.At < options.Value.CacheFor) return TypedResults.Ok(again.Data);
+            if (Volatile.Read(ref _cached) is { } again && now - again.At < options.Value.CacheFor) return TypedResults.Ok(again.Data);
             var data = await ReadAsync(now, cancellationToken).ConfigureAwait(false);
-            _cached = (now, data);
+            Volatile.Write(ref _cached, new Reading(now, data));
             return TypedResults.Ok(data);
         }
         finally
@@ -73,11 +80,15 @@ public sealed class WatchHandler(ReportStore reports, QueueServiceClient queues,
         }
     }
 
-    /// <summary>Election day: the calendar's election on or before today (its polls' opening), or the last day when none is near.</summary>
+    /// <summary>
+    /// Election day: the latest election on or before today (its polls' opening) while its package is not due, so the night
+    /// and the weeks of reports after it stay on the wall; otherwise the last day.
+    /// </summary>
     public (string? ElectionId, DateTimeOffset Since) PollsOpened(DateTimeOffset now)
     {
         var today = DateOnly.FromDateTime(now.UtcDateTime);
-        var election = elections.Value.Calendar.Where(e => e.Date <= today).OrderByDescending(e => e.Date).FirstOrDefault();
+        var election = elections.Value.Calendar.Where(e => e.Date <= today && today <= e.Date.AddDays(elections.Value.PackageDueDays))
+            .OrderByDescending(e => e.Date).FirstOrDefault();
         return election is null ? (null, now.AddDays(-1))
             : (election.Id, new DateTimeOffset(election.Date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) + options.Value.PollsOpenUtc);
     }
@@ -85,13 +96,15 @@ public sealed class WatchHandler(ReportStore reports, QueueServiceClient queues,
     private async Task<WatchData> ReadAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var (electionId, since) = PollsOpened(now);
-        var rows = await reports.QueryReceivedSinceAsync(since, options.Value.MaxReports, cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var all = await reports.QueryReceivedSinceAsync(since, options.Value.MaxReports, cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var rows = all.Where(r => r.Tlp != "RED").ToList();
         var ack = acknowledgements.Value;
-        var watched = rows.Select(r => new WatchReport(r.Id, r.ReceivedAt, r.Tlp == "RED" ? null : r.Title, r.Tlp, r.State, r.Severity, r.Categories ?? [], r.Status,
+        var watched = rows.Select(r => new WatchReport(r.Id, r.ReceivedAt, r.Title, r.Tlp, r.State, r.Severity, r.Categories ?? [], r.Status,
             [.. (r.Routing ?? []).Select(a => (r.Acknowledgements ?? []).FirstOrDefault(x => x.Agency == a.Agency) is { } done
                 ? new WatchAgency(a.Agency, done.Disposition, done.AcknowledgedAt, false)
                 : new WatchAgency(a.Agency, null, null, a.Status == RoutingStatus.Sent && a.At is { } at && now - at >= ack.AlertAfterFor(r.Severity)))],
             r.AmendmentOf)).ToList();
+        var overdue = all.Sum(r => OverdueAcknowledgements.Unacknowledged(r.Routing, r.Acknowledgements, now).Count(u => u.Waiting >= ack.AlertAfterFor(r.Severity)));
         var unacknowledged = rows.SelectMany(r => OverdueAcknowledgements.Unacknowledged(r.Routing, r.Acknowledgements, now)
             .Select(u => new OldestUnacknowledged(u.Agency, r.Id, r.Severity, u.SentAt, (int)u.Waiting.TotalMinutes, u.Waiting >= ack.AlertAfterFor(r.Severity)))).ToList();
         var depths = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -100,13 +113,14 @@ public sealed class WatchHandler(ReportStore reports, QueueServiceClient queues,
         static Dictionary<string, int> Count(IEnumerable<string?> keys) =>
             keys.Where(k => k is not null).GroupBy(k => k!, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         int Rank(string? severity) => Array.IndexOf(SeverityOrder, severity) is var i and >= 0 ? i : SeverityOrder.Length;
-        return new WatchData(now, electionId, since, rows.Count(r => now - r.ReceivedAt <= TimeSpan.FromHours(1)), rows.Count, rows.Count == options.Value.MaxReports,
+        return new WatchData(now, electionId, since, all.Count(r => now - r.ReceivedAt <= TimeSpan.FromHours(1)), all.Count, all.Count - rows.Count,
+            all.Count == options.Value.MaxReports,
             Count(rows.Select(r => r.State)), Count(rows.SelectMany(r => r.Categories ?? [])), Count(rows.Select(r => r.Severity)),
             [.. watched.OrderBy(r => Rank(r.Severity)).ThenByDescending(r => r.ReceivedAt).Take(40)],
             new WatchHealth(depths,
                 rows.Count(r => r.Status is ReportStatus.Received or ReportStatus.Classified && now - r.ReceivedAt > reconciliation.Value.StuckAfter),
                 rows.Count(r => r.Status == ReportStatus.Failed),
-                unacknowledged.Count(u => u.Overdue),
+                overdue,
                 [.. unacknowledged.GroupBy(u => u.Agency).Select(g => g.OrderBy(u => u.SentAt).First()).OrderBy(u => u.Agency, StringComparer.Ordinal)]));
     }
 }

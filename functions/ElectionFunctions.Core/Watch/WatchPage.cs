@@ -47,7 +47,6 @@ public static class WatchPage
         .sev.critical { background: var(--critical); } .sev.high { background: var(--high); } .sev.moderate { background: var(--moderate); } .sev.low { background: var(--low); }
         .ack { display: inline-block; margin: 0 6px 2px 0; padding: 0 6px; border-radius: 4px; background: #22395e; font-size: 15px; }
         .ack.done { background: #1e5b3a; } .ack.overdue { background: var(--critical); color: #111; font-weight: 800; }
-        .red { color: var(--critical); font-weight: 700; }
         .wide { grid-column: 1 / -1; }
         .health div { display: flex; justify-content: space-between; padding: 3px 0; border-bottom: 1px solid #1f2f4d; }
         .warn { color: var(--critical); font-weight: 800; }
@@ -77,7 +76,8 @@ public static class WatchPage
           const time = iso => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
           function render(d) {
             $('lastHour').textContent = d.lastHour; $('sinceOpen').textContent = d.sincePollsOpened;
-            $('since').textContent = 'since polls opened ' + new Date(d.since).toLocaleString() + (d.electionId ? ' (' + d.electionId + ')' : '') + (d.truncated ? ', newest only' : '');
+            $('since').textContent = 'since polls opened ' + new Date(d.since).toLocaleString() + (d.electionId ? ' (' + d.electionId + ')' : '') +
+              (d.redReports ? ', ' + d.redReports + ' TLP:RED not shown' : '') + (d.truncated ? ', newest only' : '');
             const map = $('map'); map.replaceChildren();
             const max = Math.max(1, ...Object.values(d.byState));
             for (const [state, [row, col]] of Object.entries(tiles)) {
@@ -100,7 +100,7 @@ public static class WatchPage
             for (const r of d.reports) {
               const tr = el('tr');
               const sev = el('td'); sev.append(el('span', 'sev ' + (r.severity || ''), r.severity || '…'));
-              const title = el('td', r.title ? '' : 'red', r.title || 'TLP:RED report (title withheld)');
+              const title = el('td', '', r.title || '(untitled)');
               if (r.amendmentOf) title.prepend(el('span', 'ack', 'follow-up'));
               const agencies = el('td');
               for (const a of r.agencies) agencies.append(el('span', 'ack' + (a.disposition ? ' done' : a.overdue ? ' overdue' : ''),
@@ -121,6 +121,11 @@ public static class WatchPage
             if (!bearer) { status('Sign in: open this page with #token=<bearer token> (make token ROLES=Watch.Read), or through App Service Authentication.', true); return; }
             try {
               const answer = await fetch('/api/watch/data', { headers: { Authorization: 'Bearer ' + bearer }, cache: 'no-store' });
+              if (answer.status === 401) {
+                // Expired: forget it; behind App Service Authentication, renew the session's token and read it again next time.
+                sessionStorage.removeItem('watch-token');
+                try { await fetch('/.auth/refresh', { cache: 'no-store' }); } catch { }
+              }
               if (!answer.ok) { status('The data endpoint answered ' + answer.status + (answer.status === 401 || answer.status === 403 ? ': sign in again with a Watch.Read token.' : '; retrying.'), true); return; }
               render(await answer.json());
             } catch (e) { status('Connection lost; retrying every 5 s.', true); }
