@@ -43,11 +43,11 @@ public static class JsonBody
         System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken cancellationToken) where T : class
     {
         var body = await ReadLimitedAsync(request.Body, max, cancellationToken).ConfigureAwait(false);
-        if (body is null) return (null, [], new ProblemResult(413, "payload-too-large", "Body too large", $"The body may be at most {max} bytes."));
+        if (body is null) return (null, [], Problems.PayloadTooLarge(max));
         var (document, error) = Parse(body);
         using var _ = document;
-        if (document is null) return (null, body, new ProblemResult(400, "malformed", "Malformed JSON", error));
-        if (document.RootElement.ValueKind != JsonValueKind.Object) return (null, body, new ProblemResult(400, "malformed", "Malformed JSON", "The body must be a JSON object."));
+        if (document is null) return (null, body, Problems.Malformed(error));
+        if (document.RootElement.ValueKind != JsonValueKind.Object) return (null, body, Problems.Malformed("The body must be a JSON object."));
         try
         {
             return (document.RootElement.Deserialize(type), body, null);
@@ -55,7 +55,7 @@ public static class JsonBody
         catch (JsonException e)
         {
             // A field of the wrong kind ("question": 7).
-            return (null, body, new ProblemResult(400, "malformed", "Malformed JSON", e.Message));
+            return (null, body, Problems.Malformed(e.Message));
         }
     }
 

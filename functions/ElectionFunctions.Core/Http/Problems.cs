@@ -51,6 +51,11 @@ public static class Problems
 
     public static ProblemResult NotFound(string detail) => new(StatusCodes.Status404NotFound, "not-found", "Not found", detail);
 
+    public static ProblemResult Malformed(string? detail) => new(StatusCodes.Status400BadRequest, "malformed", "Malformed JSON", detail);
+
+    public static ProblemResult PayloadTooLarge(int max) =>
+        new(StatusCodes.Status413PayloadTooLarge, "payload-too-large", "Body too large", $"The body may be at most {max} bytes.");
+
     public static ProblemResult Validation(IDictionary<string, string[]> errors) =>
         new(StatusCodes.Status422UnprocessableEntity, "validation", "The report is not valid", "One or more fields are invalid; see errors.", errors);
 

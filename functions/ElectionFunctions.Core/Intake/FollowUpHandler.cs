@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.Json;
 using ElectionFunctions.Http;
 using ElectionFunctions.Storage;
 using Microsoft.AspNetCore.Http;

@@ -49,7 +49,7 @@ public sealed partial class IntakeHandler(
 
         var max = options.Value.MaxBodyBytes;
         var body = request.ContentLength > max ? null : await JsonBody.ReadLimitedAsync(request.Body, max, cancellationToken).ConfigureAwait(false);
-        if (body is null) return TooLarge(max);
+        if (body is null) return Problems.PayloadTooLarge(max);
 
         var keys = request.Headers[IdempotencyHeader];
         var idempotencyKey = keys.Count == 1 ? keys[0]! : "";
@@ -74,11 +74,8 @@ public sealed partial class IntakeHandler(
             : new WithHeader<Ok<SubmitResponse>>(TypedResults.Ok(one), HeaderNames.Location, one.StatusUrl);
     }
 
-    public static ProblemResult TooLarge(int max) =>
-        new(StatusCodes.Status413PayloadTooLarge, "payload-too-large", "Body too large", $"The body may be at most {max} bytes.");
-
     /// <summary>A report as stored: its id and status, and the first report's id when this was an unkeyed duplicate of it.</summary>
-    public sealed record Outcome(string ReportId, string Status, string? DuplicateOf, bool Created);
+    public sealed record Outcome(string ReportId, string Status, string? DuplicateOf);
 
     /// <summary>
     /// Stores what was read: the raw body once (write-once blob), each report once in Cosmos DB, each queued. The ids
@@ -144,7 +141,7 @@ public sealed partial class IntakeHandler(
             {
                 await queues.EnqueueAsync(QueueNames.Intake, created.Id, cancellationToken).ConfigureAwait(false);
                 LogAccepted(logger, created.Id, partner.Id, created.ElectionId, contentType, sha256);
-                stored.Add(new(created.Id, ReportStatus.Received, null, true));
+                stored.Add(new(created.Id, ReportStatus.Received, null));
                 continue;
             }
             var existing = (await reports.ReadAsync(created.Id, cancellationToken).ConfigureAwait(false)
@@ -155,7 +152,7 @@ public sealed partial class IntakeHandler(
             // Still received: the first attempt may have stopped before its enqueue. A second message is harmless.
             if (existing.Status == ReportStatus.Received)
                 await queues.EnqueueAsync(QueueNames.Intake, created.Id, cancellationToken).ConfigureAwait(false);
-            stored.Add(ids.IdempotencyKey is not null ? new(existing.Id, ReportStatus.Received, null, false) : new(existing.Id, existing.Status, existing.Id, false));
+            stored.Add(ids.IdempotencyKey is not null ? new(existing.Id, ReportStatus.Received, null) : new(existing.Id, existing.Status, existing.Id));
         }
         return (stored, null);
     }

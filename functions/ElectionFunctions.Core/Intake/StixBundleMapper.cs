@@ -140,12 +140,15 @@ public sealed partial class StixBundleMapper
         if (Time(report, "published") is null) errors.Add($"{reportId}.published", "Required (a STIX timestamp).");
         // MISP writes its event without a description: its event info (the report's name) and the analysts' words on its
         // attributes make the narrative then, and a report that says nothing itself is told by the names of what it references.
+        var name = Text(report, "name") is { Length: > 0 } n ? n : null;
+        // Composed only when the report's own words are missing, and then once for both narrative and title.
+        var composed = new Lazy<(string Title, string Narrative)?>(() => Compose(referenced, objects));
         var narrative = Text(report, "description") is { Length: > 0 } description ? description
-            : string.Join("\n\n", referenced.Select(o => Text(o, "description")).Where(d => d is { Length: > 0 }));
-        if (narrative.Length == 0) narrative = Compose(referenced, objects)?.Narrative ?? "";
-        if (Text(report, "description") is not { Length: > 0 } && Text(report, "name") is { Length: > 0 } info && narrative.Length > 0) narrative = info + "\n\n" + narrative;
+            : string.Join("\n\n", referenced.Select(o => Text(o, "description")).Where(d => d is { Length: > 0 })) is { Length: > 0 } described ? described
+            : composed.Value?.Narrative ?? "";
+        if (Text(report, "description") is not { Length: > 0 } && name is not null && narrative.Length > 0) narrative = name + "\n\n" + narrative;
         if (narrative.Length == 0) errors.Add($"{reportId}.description", "Required: the report's description, or names or descriptions on the objects it references, make its narrative.");
-        var title = Text(report, "name") is { Length: > 0 } name ? name : Compose(referenced, objects)?.Title ?? "STIX report " + reportId;
+        var title = name ?? composed.Value?.Title ?? "STIX report " + reportId;
         if (errors.Count > 0) return null;
         return MapScope(report, reportId, title, narrative, scope, objects, WithFallback(report, container), context, errors);
     }

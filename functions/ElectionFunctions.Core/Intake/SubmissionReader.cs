@@ -41,7 +41,7 @@ public sealed class SubmissionReader(SubmissionValidator validator, StixBundleMa
     {
         var (document, parseError) = JsonBody.Parse(body);
         using var _ = document;
-        if (document is null) return (null, new ProblemResult(StatusCodes.Status400BadRequest, "malformed", "Malformed JSON", parseError));
+        if (document is null) return (null, Problems.Malformed(parseError));
         var mapping = map(document);
         if (mapping.Errors.Count > 0)
             return (null, new ProblemResult(StatusCodes.Status422UnprocessableEntity, "stix-unusable", "The STIX objects cannot be used", "See errors: which object, and why.", mapping.Errors));
@@ -54,10 +54,10 @@ public sealed class SubmissionReader(SubmissionValidator validator, StixBundleMa
     {
         var (document, parseError) = JsonBody.Parse(body);
         using var _ = document;
-        if (document is null) return (null, new ProblemResult(StatusCodes.Status400BadRequest, "malformed", "Malformed JSON", parseError));
+        if (document is null) return (null, Problems.Malformed(parseError));
         return document.RootElement.ValueKind == JsonValueKind.Object
             ? (validator.Validate(document.RootElement), null)
-            : (null, new ProblemResult(StatusCodes.Status400BadRequest, "malformed", "Malformed JSON", "The body must be a JSON object."));
+            : (null, Problems.Malformed("The body must be a JSON object."));
     }
 }
 

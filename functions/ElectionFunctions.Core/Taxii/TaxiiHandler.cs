@@ -102,7 +102,7 @@ public sealed partial class TaxiiHandler(
         if (!TaxiiMedia.IsEnvelope(request.ContentType)) return TaxiiMedia.UnsupportedMediaType;
         var max = intakeOptions.Value.MaxBodyBytes;
         var body = request.ContentLength > max ? null : await JsonBody.ReadLimitedAsync(request.Body, max, cancellationToken).ConfigureAwait(false);
-        if (body is null) return IntakeHandler.TooLarge(max);
+        if (body is null) return Problems.PayloadTooLarge(max);
 
         if (IntakeHandler.ContextFrom(request.Headers, time.GetUtcNow()) is not { } context) return IntakeHandler.BadFederalContest;
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(body));
