@@ -215,9 +215,17 @@ public sealed class ElectionNightTests(LocalStack stack)
         Assert.Empty((await stack.WaitForRoutedAsync(notSent)).GetProperty("routing").EnumerateArray());
         await RefusedAsync("dhs", Agency(AppRoles.AgencyDhs), Ack(reportId, "duplicate-of", $"\"duplicateOf\":\"{notSent}\""), HttpStatusCode.UnprocessableEntity, "validation");
         await RefusedAsync("dhs", Agency(AppRoles.AgencyDhs), "{\"reportId\":", HttpStatusCode.BadRequest, "malformed");
+        // At the limits: a question one character too long, a body over 16 KiB.
+        await RefusedAsync("dhs", Agency(AppRoles.AgencyDhs), Ack(reportId, "needs-more-information", $"\"question\":\"{new string('q', AcknowledgementHandler.MaxText + 1)}\""),
+            HttpStatusCode.UnprocessableEntity, "validation");
+        await RefusedAsync("dhs", Agency(AppRoles.AgencyDhs), Ack(reportId, "accepted", $"\"padding\":\"{new string(' ', 16 * 1024)}\""), HttpStatusCode.RequestEntityTooLarge, "payload-too-large");
         // The watch's data without the role.
         using (var watch = await SendAsync(HttpMethod.Get, "/api/watch/data", stack.Token()))
             Assert.Equal(HttpStatusCode.Forbidden, watch.StatusCode);
+        // A follow-up one character over the answer's limit.
+        using (var tooLong = await SendAsync(HttpMethod.Post, $"/api/reports/{reportId}/follow-ups", stack.Token(),
+            $$"""{"answer":"{{new string('a', Intake.FollowUpHandler.MaxAnswer + 1)}}"}"""))
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, tooLong.StatusCode);
         // A follow-up to another partner's report.
         using (var other = await SendAsync(HttpMethod.Post, $"/api/reports/{reportId}/follow-ups", stack.Token("other-partner"), """{"answer":"x"}"""))
             Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
